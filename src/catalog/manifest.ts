@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+export const BUG_CATEGORIES = [
+  'race',
+  'idempotency',
+  'money',
+  'rounding',
+  'validation',
+  'error-handling',
+  'off-by-one',
+  'state-machine',
+  'security',
+  'time',
+  'ordering',
+  'retry',
+  'consistency',
+] as const;
+
+export const DIFFICULTIES = ['easy', 'medium', 'hard'] as const;
+
+const id = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be kebab-case: lowercase letters, digits and single hyphens (e.g. "refund-overflow")');
+
+const relativeFile = z
+  .string()
+  .regex(/^(?!\/)(?!.*\.\.)[\w./-]+\.ts$/, 'must be a relative path to a .ts file inside starter/ (no "..", no leading "/")');
+
+export const bugSchema = z.object({
+  id,
+  title: z.string().min(3, 'must be a one-line title'),
+  category: z.enum(BUG_CATEGORIES, { error: `must be one of: ${BUG_CATEGORIES.join(', ')}` }),
+  hints: z.array(z.string().min(3)).min(1, 'needs at least one hint, ordered from vague to specific'),
+  explanation: z.string().min(20, 'must explain what was wrong, why it matters in production and how the reference fixes it'),
+});
+
+export const manifestSchema = z
+  .object({
+    id,
+    title: z.string().min(3),
+    difficulty: z.enum(DIFFICULTIES, { error: `must be one of: ${DIFFICULTIES.join(', ')}` }),
+    order: z.number().int().positive().optional(),
+    summary: z.string().min(10),
+    files: z.array(relativeFile).min(1, 'must list the served files (paths relative to starter/)'),
+    timeLimitMinutes: z.number().int().positive().max(240),
+    bugs: z.array(bugSchema).min(1, 'must declare at least one bug'),
+  })
+  .superRefine((manifest, context) => {
+    const seen = new Set<string>();
+    manifest.bugs.forEach((bug, index) => {
+      if (seen.has(bug.id)) context.addIssue({ code: 'custom', path: ['bugs', index, 'id'], message: `duplicate bug id "${bug.id}"` });
+      seen.add(bug.id);
+    });
+    const files = new Set<string>();
+    manifest.files.forEach((file, index) => {
+      if (files.has(file)) context.addIssue({ code: 'custom', path: ['files', index], message: `"${file}" is listed twice` });
+      files.add(file);
+    });
+  });
+
+export type Manifest = z.infer<typeof manifestSchema>;
+export type BugSpec = z.infer<typeof bugSchema>;
+export type BugCategory = (typeof BUG_CATEGORIES)[number];
+
+/** Parses a manifest; returns readable problems ("bugs[2].hints: needs at least one hint…") instead of throwing. */
+export function parseManifest(raw: unknown): { manifest?: Manifest; problems: string[] } {
+  const result = manifestSchema.safeParse(raw);
+  if (result.success) return { manifest: result.data, problems: [] };
+  return {
+    problems: result.error.issues.map((issue) => {
+      const where = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(top level)';
+      return `${where}: ${issue.message}`;
+    }),
+  };
+}

@@ -1,0 +1,180 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hiddenSuites, type Exercise } from '../catalog/catalog.js';
+import type { SerializedFault, SuiteJob } from './protocol.js';
+import { CodeChecker, type CodeProblem } from './code-check.js';
+import { cacheRoot, type Implementation } from './implementation.js';
+import { SuiteHost, type SuiteRun, type TestRecord } from './suite-run.js';
+import type { BugVerdict, CheckResult, Problem, TestFailure } from './verdict.js';
+
+const HARNESS = fileURLToPath(new URL('../harness/index.js', import.meta.url));
+
+export interface GradeOptions {
+  /** Run the suites this many times in one process (flake detection). Default 1. */
+  repeat?: number;
+  /** Reuse a live vitest host (watch mode); otherwise one is started and closed. */
+  host?: SuiteHost;
+  /** Reuse a ts-morph project (watch mode, validate). */
+  checker?: CodeChecker;
+  /** Skip the type and API check (the reference in validate has its own). */
+  skipCodeCheck?: boolean;
+}
+
+export function suiteJob(exercise: Exercise, implementations: Implementation[], repeat = 1): SuiteJob {
+  return {
+    root: exercise.dir,
+    include: hiddenSuites(exercise).map((file) => `hidden/${file.split(path.sep).join('/')}`),
+    harness: HARNESS,
+    referenceDir: exercise.solutionDir,
+    implementations: implementations.map(({ name, dir }) => ({ name, dir })),
+    cacheDir: path.join(cacheRoot(), 'vite'),
+    repeat,
+  };
+}
+
+/** Grades one implementation: code check, then the hidden suites. */
+export async function grade(exercise: Exercise, implementation: Implementation, options: GradeOptions = {}): Promise<CheckResult> {
+  const [results] = await gradeAll(exercise, [implementation], options);
+  return results![0]!;
+}
+
+/**
+ * Grades several implementations of one exercise in a single vitest process (one vitest
+ * project each), so validate's variants share one start-up. Returns results per repetition,
+ * each in the order of `implementations`.
+ */
+export async function gradeAll(exercise: Exercise, implementations: Implementation[], options: GradeOptions = {}): Promise<CheckResult[][]> {
+  const startedAt = Date.now();
+  const ownHost = !options.host;
+  const host = options.host ?? new SuiteHost();
+  // Start vitest while the type checker works: the two overlap on two cores.
+  host.warm().catch(() => undefined);
+  try {
+    const checker = options.checker ?? new CodeChecker(exercise);
+    const codeProblems = new Map<string, CodeProblem[]>();
+    if (!options.skipCodeCheck) {
+      for (const implementation of implementations) codeProblems.set(implementation.name, await checker.check(implementation.dir));
+    }
+    const runnable = implementations.filter((implementation) => !(codeProblems.get(implementation.name) ?? []).length);
+    const repeat = options.repeat ?? 1;
+    const run: SuiteRun | undefined = runnable.length > 0 ? await host.run(suiteJob(exercise, runnable, repeat)) : undefined;
+    const durationMs = Date.now() - startedAt;
+    return Array.from({ length: repeat }, (_, repetition) =>
+      implementations.map((implementation) => {
+        const problems = codeProblems.get(implementation.name) ?? [];
+        if (problems.length > 0 || !run) return notCheckable(exercise, implementation, problems, durationMs);
+        return verdictFor(exercise, implementation, run, repetition, durationMs);
+      }),
+    );
+  } finally {
+    if (ownHost) await host.close().catch(() => host.kill());
+  }
+}
+
+function notCheckable(exercise: Exercise, implementation: Implementation, problems: CodeProblem[], durationMs: number): CheckResult {
+  return {
+    exercise: exercise.id,
+    implementation: implementation.name,
+    solved: false,
+    bugs: exercise.bugs.map((bug) => ({ id: bug.id, title: bug.title, category: bug.category, status: 'not-checked', tests: { passed: 0, total: 0 }, failures: [] })),
+    regressions: [],
+    problems: problems.map((problem) => ({ ...problem })),
+    durationMs,
+  };
+}
+
+export function verdictFor(exercise: Exercise, implementation: Implementation, run: SuiteRun, repetition: number, durationMs: number): CheckResult {
+  const records = [...(run.repetitions[repetition] ?? run.repetitions.at(-1) ?? new Map<string, TestRecord>()).values()].filter(
+    (record) => record.project === implementation.name,
+  );
+  const problems: Problem[] = [];
+  const loadFailures = new Map<string, string>();
+  for (const moduleError of run.moduleErrors.filter((error) => error.project === implementation.name)) {
+    const fault = moduleError.errors[0];
+    const message = fault ? describeFault(fault, implementation.dir) : 'the suite could not be loaded';
+    loadFailures.set(moduleError.file, message);
+    problems.push({ kind: 'load', message: `loading your code failed: ${message}`, ...locate(fault, implementation.dir) });
+  }
+  if (run.stopped) {
+    const names = run.stopped.tests.filter((test) => test.project === implementation.name).map((test) => `"${test.name}"`);
+    if (names.length > 0 || run.stopped.tests.length === 0) {
+      problems.push({ kind: run.stopped.reason === 'crash' ? 'crash' : 'stuck', message: `${run.stopped.message}${names.length ? ` — while running ${names.join(', ')}` : ''}; the run was stopped` });
+    }
+  }
+  for (const fault of run.unhandled) {
+    problems.push({
+      kind: 'unhandled',
+      message: `${describeFault(fault, implementation.dir)}${fault.test ? ` (during "${fault.test}")` : ''} — an error nobody awaited or caught; in production Node.js ends the process on an unhandled rejection`,
+      ...locate(fault, implementation.dir),
+    });
+  }
+  if (records.length === 0 && problems.length === 0) problems.push({ kind: 'no-tests', message: 'no hidden test ran' });
+
+  const failureOf = (record: TestRecord): TestFailure => failureFor(record, implementation.dir, loadFailures.get(record.file));
+  const bugs: BugVerdict[] = exercise.bugs.map((bug) => {
+    const tests = records.filter((record) => record.bug === bug.id);
+    const passed = tests.filter((record) => record.state === 'passed');
+    const failures = tests.filter((record) => record.state !== 'passed').map(failureOf);
+    return {
+      id: bug.id,
+      title: bug.title,
+      category: bug.category,
+      status: tests.length > 0 && failures.length === 0 ? 'fixed' : 'present',
+      tests: { passed: passed.length, total: tests.length },
+      failures,
+    };
+  });
+  const regressions = records.filter((record) => !record.bug && record.state !== 'passed' && record.state !== 'skipped').map(failureOf);
+  return {
+    exercise: exercise.id,
+    implementation: implementation.name,
+    solved: bugs.every((bug) => bug.status === 'fixed') && regressions.length === 0 && problems.length === 0,
+    bugs,
+    regressions,
+    problems,
+    durationMs,
+  };
+}
+
+function failureFor(record: TestRecord, implDir: string, loadFailure: string | undefined): TestFailure {
+  if (record.state === 'stuck') {
+    return { test: record.name, kind: 'stuck', symptom: 'never finished: your code ran synchronously without ever returning (an infinite loop?), so the run was stopped' };
+  }
+  if (record.state === 'not-run' || record.state === 'pending') {
+    return { test: record.name, kind: 'not-run', symptom: loadFailure ? `not run: loading your code failed (${loadFailure})` : 'not run: the run was stopped before this test' };
+  }
+  const fault = record.errors[0];
+  const location = locate(fault, implDir);
+  const base: TestFailure = record.failure
+    ? { test: record.name, kind: 'failed', ...record.failure }
+    : { test: record.name, kind: 'failed', symptom: fault ? symptomOf(fault) : 'failed' };
+  if (location.file) base.location = `${location.file}:${location.line}:${location.column}`;
+  return base;
+}
+
+function symptomOf(fault: SerializedFault): string {
+  const exit = /process\.exit unexpectedly called with "?([^"]*)"?/.exec(fault.message);
+  if (exit) return `your code called process.exit(${exit[1]}): library code must report errors, never end the process`;
+  if (/Test timed out in/.test(fault.message)) return 'timed out: the call never settled';
+  if (fault.name === 'AssertionError') return fault.message;
+  return `your code threw ${fault.name}: ${fault.message}`;
+}
+
+function describeFault(fault: SerializedFault, implDir: string): string {
+  const where = locate(fault, implDir);
+  const text = symptomOf(fault).replace(/^your code threw /, '');
+  return where.file ? `${text} at ${where.file}:${where.line}:${where.column}` : text;
+}
+
+/** The first stack frame inside the learner's files, as a relative file:line:col. */
+function locate(fault: SerializedFault | undefined, implDir: string): { file?: string; line?: number; column?: number } {
+  if (!fault?.stack) return {};
+  const prefix = implDir.endsWith(path.sep) ? implDir : implDir + path.sep;
+  for (const line of fault.stack.split('\n')) {
+    const match = /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?\s*$/.exec(line);
+    if (!match) continue;
+    const file = match[1]!.replace(/^file:\/\//, '');
+    if (file.startsWith(prefix)) return { file: path.relative(implDir, file), line: Number(match[2]), column: Number(match[3]) };
+  }
+  return {};
+}

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { exerciseHunks, type Exercise } from '../catalog/catalog.js';
+import { applyHunks, serve } from '../catalog/markers.js';
+
+/** Which code the hidden suites run against. */
+export type ImplementationKind = 'workspace' | 'reference' | 'starter' | 'variant' | 'custom';
+
+export interface Implementation {
+  kind: ImplementationKind;
+  /** Short name, also the vitest project name: "workspace", "reference", "starter", "bug:<id>". */
+  name: string;
+  /** Directory holding the exercise's files. */
+  dir: string;
+  /** For variants: the one bug re-applied to the reference. */
+  bug?: string;
+}
+
+export function cacheRoot(): string {
+  return path.join(os.tmpdir(), `bugbash-${os.userInfo().uid}`);
+}
+
+export function referenceImplementation(exercise: Exercise): Implementation {
+  return { kind: 'reference', name: 'reference', dir: exercise.solutionDir };
+}
+
+export function directoryImplementation(dir: string, kind: ImplementationKind = 'custom', name = kind): Implementation {
+  return { kind, name, dir: path.resolve(dir) };
+}
+
+/** The served starter files (markers stripped), as the learner receives them. */
+export function servedFiles(exercise: Exercise): Map<string, string> {
+  return new Map(exercise.manifest.files.map((file) => [file, serve(readFileSync(path.join(exercise.starterDir, file), 'utf8'))]));
+}
+
+export function starterImplementation(exercise: Exercise): Implementation {
+  return { kind: 'starter', name: 'starter', dir: materialise(exercise, 'starter', servedFiles(exercise)) };
+}
+
+/** The reference with exactly one bug's marked hunks applied. */
+export function variantImplementation(exercise: Exercise, bugId: string): Implementation {
+  const { hunks } = exerciseHunks(exercise);
+  const files = new Map<string, string>();
+  for (const file of exercise.manifest.files) {
+    const reference = readFileSync(path.join(exercise.solutionDir, file), 'utf8');
+    files.set(file, applyHunks(reference, hunks.filter((hunk) => hunk.file === file && hunk.markers.length === 1 && hunk.markers[0] === bugId)));
+  }
+  return { kind: 'variant', name: `bug:${bugId}`, dir: materialise(exercise, `bug-${bugId}`, files), bug: bugId };
+}
+
+/**
+ * Writes generated files into a cache folder named after their content, so a folder is
+ * written once and never changes while a run uses it.
+ */
+function materialise(exercise: Exercise, label: string, files: Map<string, string>): string {
+  const hash = createHash('sha256');
+  for (const [file, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) hash.update(`${file}\0${text}\0`);
+  const dir = path.join(cacheRoot(), 'implementations', `${exercise.id}-${label}-${hash.digest('hex').slice(0, 12)}`);
+  if (existsSync(dir)) return dir;
+  const staging = `${dir}.tmp-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  for (const [file, text] of files) {
+    const target = path.join(staging, file);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, text);
+  }
+  try {
+    renameSync(staging, dir);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(dir)) throw error;
+  }
+  return dir;
+}

@@ -1,0 +1,52 @@
+/** Messages between the grader (parent) and the process that hosts vitest (child). */
+import type { FailureReport } from '../harness/failure.js';
+
+export interface SuiteJob {
+  /** Exercise directory: the hidden suites live under it. */
+  root: string;
+  /** Globs of the hidden suites, relative to root. */
+  include: string[];
+  /** Absolute path of the harness module that `bugbash/harness` resolves to. */
+  harness: string;
+  /** Directory `@reference/*` resolves to. */
+  referenceDir: string;
+  /** One vitest project per implementation: `@impl/*` resolves into its dir. */
+  implementations: { name: string; dir: string }[];
+  cacheDir: string;
+  /** Run the whole job this many times (flake detection); results are reported per repetition. */
+  repeat?: number;
+}
+
+export type TestState = 'passed' | 'failed' | 'skipped' | 'pending';
+
+export interface TestInfo {
+  /** Stable id: project name + module + full test name. */
+  key: string;
+  project: string;
+  file: string;
+  name: string;
+  fullName: string;
+  bug?: string;
+  guard: boolean;
+  timeoutMs?: number;
+}
+
+export type WorkerEvent =
+  | { type: 'ready' }
+  | { type: 'collected'; test: TestInfo }
+  | { type: 'started'; key: string; project: string }
+  | { type: 'result'; key: string; project: string; state: TestState; failure?: FailureReport; errors: SerializedFault[]; durationMs: number }
+  | { type: 'module-error'; project: string; file: string; errors: SerializedFault[] }
+  | { type: 'unhandled'; errors: SerializedFault[] }
+  | { type: 'run-end'; repetition: number }
+  | { type: 'fatal'; message: string };
+
+export type ParentMessage = { type: 'run'; job: SuiteJob } | { type: 'rerun'; changed: string[] } | { type: 'exit' };
+
+export interface SerializedFault {
+  name: string;
+  message: string;
+  stack?: string;
+  project?: string;
+  test?: string;
+}

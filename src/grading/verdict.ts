@@ -1,0 +1,53 @@
+/**
+ * The one result type of the grader. Every front end (terminal, --json, watch, validate,
+ * progress) renders or stores this; none of them looks at vitest directly.
+ */
+export type BugStatus = 'fixed' | 'present' | 'not-checked';
+
+export interface TestFailure {
+  /** The hidden test's name (a behaviour, e.g. "a retried charge is not debited twice"). */
+  test: string;
+  kind: 'failed' | 'stuck' | 'not-run';
+  symptom: string;
+  interleaving?: string[];
+  steps?: string[];
+  expected?: string;
+  actual?: string;
+  seed?: number;
+  /** Where in the learner's files it went wrong, when an error pointed there ("processor.ts:42:7"). */
+  location?: string;
+}
+
+export interface BugVerdict {
+  id: string;
+  title: string;
+  category: string;
+  status: BugStatus;
+  tests: { passed: number; total: number };
+  failures: TestFailure[];
+}
+
+export interface Problem {
+  kind: 'syntax' | 'type' | 'api' | 'load' | 'stuck' | 'unhandled' | 'crash' | 'no-tests';
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+export interface CheckResult {
+  exercise: string;
+  /** Which code was graded: "workspace", "reference", "starter", "bug:<id>", "custom". */
+  implementation: string;
+  solved: boolean;
+  bugs: BugVerdict[];
+  /** Guards that failed: behaviour the starter got right and this code broke. */
+  regressions: TestFailure[];
+  /** Anything that stopped the code from being graded normally. */
+  problems: Problem[];
+  durationMs: number;
+}
+
+export function fixedCount(result: CheckResult): number {
+  return result.bugs.filter((bug) => bug.status === 'fixed').length;
+}

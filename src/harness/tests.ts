@@ -1,0 +1,67 @@
+import { test } from 'vitest';
+import { liveEnvs } from './env.js';
+import { LearnerFailure, toReport, type FailureReport } from './failure.js';
+
+/** What the grader reads from each hidden test (task.meta crosses the worker boundary). */
+export interface HiddenTestMeta {
+  bugbash: { kind: 'bug'; bug: string } | { kind: 'guard' };
+  bugbashFailure?: FailureReport;
+}
+
+export interface HiddenTestOptions {
+  /** Milliseconds before the test is reported as never settling. Default 2000. */
+  timeout?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 2_000;
+/** vitest's own timeout stays above ours, so ours (which names the stuck call) fires first. */
+const VITEST_TIMEOUT_SLACK_MS = 3_000;
+
+/** A hidden test that shows one bug: it fails while the bug is present and passes once fixed. */
+export function bug(bugId: string, name: string, body: () => Promise<void> | void, options: HiddenTestOptions = {}): void {
+  define({ bugbash: { kind: 'bug', bug: bugId } }, name, body, options);
+}
+
+/** A hidden test of behaviour the starter already gets right: if it fails, the learner broke something. */
+export function guard(name: string, body: () => Promise<void> | void, options: HiddenTestOptions = {}): void {
+  define({ bugbash: { kind: 'guard' } }, name, body, options);
+}
+
+function define(meta: HiddenTestMeta, name: string, body: () => Promise<void> | void, options: HiddenTestOptions): void {
+  const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
+  test(name, { meta: meta as never, timeout: timeout + VITEST_TIMEOUT_SLACK_MS }, async ({ task }) => {
+    liveEnvs.clear();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(timeoutFailure(timeout)), timeout);
+    });
+    try {
+      await Promise.race([Promise.resolve().then(body), timedOut]);
+    } catch (error) {
+      (task.meta as unknown as HiddenTestMeta).bugbashFailure = failureReport(error);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      liveEnvs.clear();
+    }
+  });
+}
+
+function timeoutFailure(timeout: number): LearnerFailure {
+  const stuck = [...liveEnvs].flatMap((env) => env.pending());
+  const trace = [...liveEnvs].flatMap((env) => env.trace);
+  const what = stuck.length > 0 ? `${stuck.join(', ')} never settled` : 'the test never finished';
+  return new LearnerFailure({ symptom: `timed out after ${timeout} ms: ${what}`, interleaving: trace });
+}
+
+/** Turns whatever a hidden test threw into the learner-facing report. */
+export function failureReport(error: unknown): FailureReport {
+  if (error instanceof LearnerFailure) return error.toReport();
+  if (error instanceof Error && error.name === 'AssertionError') return { symptom: error.message };
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    const what = code !== undefined ? `${error.name} (${String(code)}): ${error.message}` : `${error.name}: ${error.message}`;
+    return toReport({ symptom: `your code threw ${what}` });
+  }
+  return { symptom: `your code threw ${String(error)}` };
+}
