@@ -71,13 +71,14 @@ export async function gradeAll(exercise: Exercise, implementations: Implementati
   }
 }
 
-function notCheckable(exercise: Exercise, implementation: Implementation, problems: CodeProblem[], durationMs: number): CheckResult {
+export function notCheckable(exercise: Exercise, implementation: Implementation, problems: CodeProblem[], durationMs: number): CheckResult {
   return {
     exercise: exercise.id,
     implementation: implementation.name,
     solved: false,
     bugs: exercise.bugs.map((bug) => ({ id: bug.id, title: bug.title, category: bug.category, status: 'not-checked', tests: { passed: 0, total: 0 }, failures: [] })),
     regressions: [],
+    guards: { passed: 0, total: 0 },
     problems: problems.map((problem) => ({ ...problem })),
     durationMs,
   };
@@ -124,13 +125,15 @@ export function verdictFor(exercise: Exercise, implementation: Implementation, r
       failures,
     };
   });
-  const regressions = records.filter((record) => !record.bug && record.state !== 'passed' && record.state !== 'skipped').map(failureOf);
+  const guards = records.filter((record) => !record.bug);
+  const regressions = guards.filter((record) => record.state !== 'passed' && record.state !== 'skipped').map(failureOf);
   return {
     exercise: exercise.id,
     implementation: implementation.name,
     solved: bugs.every((bug) => bug.status === 'fixed') && regressions.length === 0 && problems.length === 0,
     bugs,
     regressions,
+    guards: { passed: guards.length - regressions.length, total: guards.length },
     problems,
     durationMs,
   };

@@ -43,6 +43,8 @@ export interface CheckResult {
   bugs: BugVerdict[];
   /** Guards that failed: behaviour the starter got right and this code broke. */
   regressions: TestFailure[];
+  /** Hidden tests of behaviour the starter already got right. */
+  guards: { passed: number; total: number };
   /** Anything that stopped the code from being graded normally. */
   problems: Problem[];
   durationMs: number;

@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { exerciseHunks, loadExercise, type Exercise, type ExerciseSet } from '../catalog/catalog.js';
+import { serve } from '../catalog/markers.js';
+import { ExerciseFormatError } from '../errors.js';
+import { CodeChecker } from '../grading/code-check.js';
+import { gradeAll } from '../grading/grade.js';
+import { referenceImplementation, starterImplementation, variantImplementation, type Implementation } from '../grading/implementation.js';
+import type { CheckResult } from '../grading/verdict.js';
+import { DEFAULT_LEAK_WORDS, findLeaks } from './leaks.js';
+
+export interface ValidateOptions {
+  /** How many times the reference runs (flake detection). Default 5. */
+  runs?: number;
+  /** Seconds one implementation's hidden suites may take before a warning. Default 10. */
+  budgetSeconds?: number;
+  /** Extra words that must not appear in served code. */
+  leakWords?: string[];
+  onStep?: (step: string) => void;
+}
+
+export interface MatrixRow {
+  /** "starter", "bug:<id>" */
+  implementation: string;
+  /** Per bug id: failing tests of that bug; "guards": failing guards. */
+  failing: Record<string, number>;
+  expected: string[];
+  ok: boolean;
+}
+
+export interface ValidationReport {
+  id: string;
+  ok: boolean;
+  errors: string[];
+  warnings: string[];
+  bugs: { id: string; category: string; tests: number }[];
+  guards: number;
+  matrix: MatrixRow[];
+  referenceRuns: number;
+  timings: { implementation: string; seconds: number }[];
+  durationMs: number;
+}
+
+/** Every check of `author validate` for one exercise; problems are collected, never thrown. */
+export async function validateExercise(set: ExerciseSet, id: string, options: ValidateOptions = {}): Promise<ValidationReport> {
+  const startedAt = Date.now();
+  const report: ValidationReport = { id, ok: false, errors: [], warnings: [], bugs: [], guards: 0, matrix: [], referenceRuns: 0, timings: [], durationMs: 0 };
+  const step = options.onStep ?? (() => undefined);
+  const finish = () => {
+    report.ok = report.errors.length === 0;
+    report.durationMs = Date.now() - startedAt;
+    return report;
+  };
+
+  step('format');
+  let exercise: Exercise;
+  try {
+    exercise = loadExercise(set, id);
+  } catch (error) {
+    if (!(error instanceof ExerciseFormatError)) throw error;
+    report.errors.push(...error.message.split('\n'));
+    return finish();
+  }
+
+  step('markers');
+  const declared = new Set(exercise.bugs.map((bug) => bug.id));
+  const { hunks, problems } = exerciseHunks(exercise);
+  report.errors.push(...problems);
+  for (const hunk of hunks) {
+    const where = `${path.join(exercise.starterDir, hunk.file)}:${hunk.starterLine}`;
+    if (hunk.markers.length === 0) report.errors.push(`${where}: this change from the reference has no "// @bug <id>" marker; mark it, or make the line identical to the reference`);
+    if (hunk.markers.length > 1) report.errors.push(`${where}: one change carries markers of ${hunk.markers.map((m) => `"${m}"`).join(' and ')}; separate the bugs' changes by at least one unchanged line`);
+    for (const marker of hunk.markers) if (!declared.has(marker)) report.errors.push(`${where}: marker names "${marker}", which exercise.json does not declare (declared: ${[...declared].join(', ')})`);
+    const reference = readFileSync(path.join(exercise.solutionDir, hunk.file), 'utf8').split('\n').slice(hunk.referenceStart, hunk.referenceEnd);
+    if (hunk.markers.length === 1 && reference.join('\n') === hunk.starterLines.join('\n')) {
+      report.errors.push(`${where}: the change marked "${hunk.markers[0]}" is identical to the reference, so the served code does not contain the bug`);
+    }
+  }
+  for (const bug of exercise.bugs) {
+    if (!hunks.some((hunk) => hunk.markers.includes(bug.id))) report.errors.push(`${path.join(exercise.starterDir)}: bug "${bug.id}" is declared in exercise.json but no "// @bug ${bug.id}" marker is in the starter`);
+  }
+
+  step('leaks');
+  const leakWords = [...DEFAULT_LEAK_WORDS, ...(options.leakWords ?? [])];
+  for (const file of exercise.manifest.files) {
+    const served = serve(readFileSync(path.join(exercise.starterDir, file), 'utf8'));
+    for (const leak of findLeaks(file, served, leakWords)) {
+      report.errors.push(`${path.join(exercise.starterDir, file)}:${leak.line}: served code contains "${leak.word}", which hints at a bug: ${leak.text}`);
+    }
+  }
+  if (report.errors.length > 0) return finish();
+
+  step('type and API check');
+  const checker = new CodeChecker(exercise);
+  const implementations: Implementation[] = [referenceImplementation(exercise), starterImplementation(exercise), ...exercise.bugs.map((bug) => variantImplementation(exercise, bug.id))];
+  for (const implementation of implementations) {
+    for (const problem of await checker.check(implementation.dir)) {
+      const label = implementation.kind === 'variant' ? `the single-bug variant "${implementation.bug}"` : `the ${implementation.name}`;
+      report.errors.push(`${label}: ${problem.file}${problem.line ? `:${problem.line}:${problem.column}` : ''}: ${problem.message}`);
+    }
+  }
+  if (report.errors.length > 0) return finish();
+
+  step('hidden suites: reference, starter and every single-bug variant');
+  const [results] = await gradeAll(exercise, implementations, { checker, skipCodeCheck: true });
+  const byName = new Map(results!.map((result) => [result.implementation, result]));
+  describeTests(exercise, byName.get('reference')!, report);
+  checkReference(byName.get('reference')!, report, 1);
+  buildMatrix(exercise, results!, report);
+  report.timings = results!.map((result) => ({ implementation: result.implementation, seconds: result.durationMs / 1000 }));
+
+  const runs = options.runs ?? 5;
+  if (runs > 1) {
+    step(`reference ${runs - 1} more times (flake check)`);
+    const repeated = await gradeAll(exercise, [referenceImplementation(exercise)], { checker, skipCodeCheck: true, repeat: runs - 1 });
+    repeated.forEach(([result], index) => checkReference(result!, report, index + 2));
+  }
+  report.referenceRuns = runs;
+  const budget = options.budgetSeconds ?? 10;
+  const slow = report.timings.filter((timing) => timing.seconds > budget);
+  if (slow.length > 0) report.warnings.push(`the hidden suites took longer than the ${budget} s budget: ${slow.map((t) => `${t.implementation} ${t.seconds.toFixed(1)} s`).join(', ')}`);
+  return finish();
+}
+
+function describeTests(exercise: Exercise, reference: CheckResult, report: ValidationReport): void {
+  report.bugs = reference.bugs.map((bug) => ({ id: bug.id, category: bug.category, tests: bug.tests.total }));
+  for (const bug of reference.bugs) {
+    if (bug.tests.total === 0) report.errors.push(`bug "${bug.id}" has no hidden test: add one with bug("${bug.id}", "…", async () => { … }) in ${exercise.hiddenDir}`);
+  }
+}
+
+function checkReference(reference: CheckResult, report: ValidationReport, run: number): void {
+  if (reference.solved) return;
+  const failing = [
+    ...reference.bugs.flatMap((bug) => bug.failures.map((failure) => `"${failure.test}" (${bug.id}): ${failure.symptom.split('\n')[0]}`)),
+    ...reference.regressions.map((failure) => `guard "${failure.test}": ${failure.symptom.split('\n')[0]}`),
+    ...reference.problems.map((problem) => problem.message),
+  ];
+  report.errors.push(`the reference fails its own hidden tests${run > 1 ? ` on run ${run} (a flaky test: use fixed seeds, no wall clock)` : ''}: ${failing.join('; ')}`);
+}
+
+function buildMatrix(exercise: Exercise, results: CheckResult[], report: ValidationReport): void {
+  for (const result of results) {
+    if (result.implementation === 'reference') continue;
+    const failing: Record<string, number> = {};
+    for (const bug of result.bugs) failing[bug.id] = bug.failures.length;
+    failing.guards = result.regressions.length;
+    const expected = result.implementation === 'starter' ? exercise.bugs.map((bug) => bug.id) : [result.implementation.replace(/^bug:/, '')];
+    const unexpected = Object.entries(failing).filter(([group, count]) => count > 0 && !expected.includes(group)).map(([group]) => group);
+    const missed = expected.filter((bug) => !(failing[bug]! > 0));
+    const label = result.implementation === 'starter' ? 'the starter' : `the single-bug variant "${expected[0]}"`;
+    for (const bug of missed) report.errors.push(`${label}: no test of "${bug}" fails, so the bug is not caught (its tests pass with the bug present)`);
+    for (const group of unexpected) {
+      const names = group === 'guards' ? result.regressions.map((f) => `"${f.test}"`) : (result.bugs.find((b) => b.id === group)?.failures ?? []).map((f) => `"${f.test}"`);
+      report.errors.push(`${label}: ${group === 'guards' ? 'guard' : `tests of "${group}"`} fail too (${names.join(', ')}): each bug must be caught by its own tests only`);
+    }
+    for (const problem of result.problems) report.errors.push(`${label}: ${problem.message}`);
+    report.matrix.push({ implementation: result.implementation, failing, expected, ok: unexpected.length === 0 && missed.length === 0 && result.problems.length === 0 });
+  }
+  report.guards = results.find((result) => result.implementation === 'reference')?.guards.total ?? 0;
+}

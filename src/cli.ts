@@ -1,0 +1,163 @@
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { PACKAGE_ROOT } from './catalog/catalog.js';
+import { CommandContext, type GlobalOptions } from './commands/context.js';
+import { BugbashError } from './errors.js';
+
+const version = (JSON.parse(readFileSync(`${PACKAGE_ROOT}/package.json`, 'utf8')) as { version: string }).version;
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function buildProgram(run: (action: (context: CommandContext) => Promise<number> | number) => Promise<void>): Command {
+  const program = new Command('bugbash')
+    .description('Practise the payments "bug bash" interview: find and fix the planted bugs, graded by hidden tests.')
+    .version(version)
+    .option('-w, --workspace <dir>', 'where your exercise files and progress live (default ./bugbash, or $BUGBASH_WORKSPACE)')
+    .option('--sets <dir>', 'also read exercises from this set directory (repeatable; or $BUGBASH_SETS)', collect)
+    .option('--debug', 'show stack traces of internal errors')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ bugbash                           open the menu
+  $ bugbash start payment-processor   serve an exercise into ./bugbash/payment-processor
+  $ bugbash watch                     re-check on every save
+  $ bugbash check --json              machine-readable verdict (exit 0 solved, 1 not yet, 2 error)`,
+    );
+
+  program
+    .command('list')
+    .description('list the exercises with difficulty, bug count, your status and best time')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  $ bugbash list')
+    .action((options) => run(async (context) => (await import('./commands/list.js')).listCommand(context, options)));
+
+  program
+    .command('start <exercise>')
+    .description('copy an exercise into your workspace and show its brief')
+    .option('--interview', 'timed interview mode: the clock starts now and check shows the time left')
+    .addHelpText('after', '\nExample:\n  $ bugbash start payment-processor --interview')
+    .action((id: string, options) => run(async (context) => (await import('./commands/start.js')).startCommand(context, id, options)));
+
+  program
+    .command('check [exercise]')
+    .description('run the hidden tests against your files and report bug by bug')
+    .option('--json', 'print the verdict as JSON')
+    .option('-v, --verbose', 'show every failing test, not only the first per bug')
+    .addHelpText('after', '\nExit codes: 0 solved, 1 bugs remain or something broke, 2 usage or set-up error.\nExample:\n  $ bugbash check payment-processor --json')
+    .action((id: string | undefined, options) => run(async (context) => (await import('./commands/check.js')).checkCommand(context, id, options)));
+
+  program
+    .command('watch [exercise]')
+    .description('re-check every time you save')
+    .option('-v, --verbose', 'show every failing test')
+    .addHelpText('after', '\nExample:\n  $ bugbash watch payment-processor')
+    .action((id: string | undefined, options) => run(async (context) => (await import('./commands/watch.js')).watchCommand(context, id, options)));
+
+  program
+    .command('hint [exercise]')
+    .description('the next hint for the next bug you have not fixed (recorded)')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  $ bugbash hint')
+    .action((id: string | undefined, options) => run(async (context) => (await import('./commands/hint.js')).hintCommand(context, id, options)));
+
+  program
+    .command('diff [exercise]')
+    .description('your changes against the code as it was served')
+    .addHelpText('after', '\nExample:\n  $ bugbash diff payment-processor')
+    .action((id: string | undefined) => run(async (context) => (await import('./commands/diff.js')).diffCommand(context, id)));
+
+  program
+    .command('solution [exercise]')
+    .description('the reference beside your code, and why each bug matters (after solving, or give up)')
+    .option('-y, --yes', 'give up without asking (recorded)')
+    .addHelpText('after', '\nExample:\n  $ bugbash solution payment-processor')
+    .action((id: string | undefined, options) => run(async (context) => (await import('./commands/diff.js')).solutionCommand(context, id, options)));
+
+  program
+    .command('reset [exercise]')
+    .description('put the original starter back (your files are backed up first)')
+    .option('-y, --yes', 'do not ask')
+    .addHelpText('after', '\nExample:\n  $ bugbash reset payment-processor')
+    .action((id: string | undefined, options) => run(async (context) => (await import('./commands/diff.js')).resetCommand(context, id, options)));
+
+  program
+    .command('progress')
+    .description('exercises solved, bugs fixed, hints used, times')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  $ bugbash progress')
+    .action((options) => run(async (context) => (await import('./commands/progress.js')).progressCommand(context, options)));
+
+  const author = program.command('author').description('for instructors: scaffold, validate and mutation-test exercise sets');
+  author
+    .command('new <id>')
+    .description('scaffold a complete, valid exercise to edit')
+    .option('--dir <dir>', 'set directory to create it in (default: the first --sets, else the current directory)')
+    .addHelpText('after', '\nExample:\n  $ bugbash author new refund-queue --dir ./my-set && bugbash author validate refund-queue --sets ./my-set')
+    .action((id: string, options) => run(async (context) => (await import('./commands/author.js')).authorNewCommand(context, id, options)));
+  author
+    .command('validate [ids...]')
+    .description('prove a set is sound: format, markers, leaks, type and API parity, reference passes, each bug caught on its own')
+    .option('--all', 'every exercise (the default when no id is given)')
+    .option('--runs <n>', 'run the reference this many times to detect flakes', (value) => Number.parseInt(value, 10), 5)
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  $ bugbash author validate --all --sets ./my-set')
+    .action((ids: string[], options) => run(async (context) => (await import('./commands/author.js')).authorValidateCommand(context, ids, options)));
+  author
+    .command('grade <id> <dir>')
+    .description('grade any folder of implementation files against an exercise (e.g. an alternative fix)')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  $ bugbash author grade payment-processor ./my-fix --json')
+    .action((id: string, dir: string, options) => run(async (context) => (await import('./commands/author.js')).authorGradeCommand(context, id, dir, options)));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  let globals: GlobalOptions = {};
+  const run = async (action: (context: CommandContext) => Promise<number> | number) => {
+    exitCode = await action(new CommandContext(globals));
+  };
+  const program = buildProgram(run);
+  program.exitOverride();
+  program.hook('preAction', (command) => {
+    globals = command.optsWithGlobals() as GlobalOptions;
+  });
+  try {
+    if (argv.length <= 2 || (argv.length === 3 && argv[2] === '--debug')) {
+      const { interactive } = await import('./prompts.js');
+      if (!interactive()) {
+        program.outputHelp();
+        return 0;
+      }
+      const { menu } = await import('./commands/menu.js');
+      return await menu(new CommandContext(program.opts() as GlobalOptions));
+    }
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    return handleError(error, globals.debug || argv.includes('--debug'));
+  }
+}
+
+function handleError(error: unknown, debug: boolean | undefined): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed help, version or the usage error.
+    return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
+  }
+  if (error instanceof BugbashError) {
+    if (error.exitCode !== 130) process.stderr.write(`bugbash: ${error.message}\n`);
+    if (debug) process.stderr.write(`${error.stack}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof Error && error.name === 'ExitPromptError') return 130;
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`bugbash hit an internal error: ${message}\n${debug ? `${(error as Error).stack}\n` : 'Run again with --debug for details; your files and progress are unchanged.\n'}`);
+  return 2;
+}
+
+const exitCode = await main(process.argv);
+process.exitCode = exitCode;

@@ -1,0 +1,46 @@
+import { findExercise, loadCatalog, setDirsFromEnv, type Catalog, type Exercise } from '../catalog/catalog.js';
+import { UsageError } from '../errors.js';
+import { resolveWorkspaceDir, Workspace } from '../workspace/workspace.js';
+
+export interface GlobalOptions {
+  workspace?: string;
+  sets?: string[];
+  debug?: boolean;
+}
+
+/** What every command gets: the catalog and workspace (both lazy), and where to print. */
+export class CommandContext {
+  private catalogCache?: Catalog;
+  private workspaceCache?: Workspace;
+
+  constructor(
+    readonly options: GlobalOptions,
+    readonly print: (text: string) => void = (text) => process.stdout.write(`${text}\n`),
+    readonly warn: (text: string) => void = (text) => process.stderr.write(`${text}\n`),
+  ) {}
+
+  get catalog(): Catalog {
+    this.catalogCache ??= loadCatalog({ sets: [...setDirsFromEnv(), ...(this.options.sets ?? [])] });
+    return this.catalogCache;
+  }
+
+  get workspace(): Workspace {
+    if (!this.workspaceCache) {
+      this.workspaceCache = new Workspace(resolveWorkspaceDir(this.options.workspace));
+      for (const warning of this.workspaceCache.progress.warnings) this.warn(warning);
+    }
+    return this.workspaceCache;
+  }
+
+  exercise(id: string): Exercise {
+    return findExercise(this.catalog, id);
+  }
+
+  /** The exercise named on the command line, or the one the learner worked on last. */
+  currentExercise(id: string | undefined): Exercise {
+    if (id) return this.exercise(id);
+    const current = this.workspace.progress.data.current;
+    if (current) return this.exercise(current);
+    throw new UsageError('which exercise? Name it (e.g. `bugbash check payment-processor`) or start one with `bugbash start <id>`; `bugbash list` shows them.');
+  }
+}

@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileDiff } from '../report/diff.js';
+import { style } from '../report/style.js';
+import type { CommandContext } from './context.js';
+
+export function diffCommand(context: CommandContext, id: string | undefined): number {
+  const exercise = context.currentExercise(id);
+  const workspace = context.workspace;
+  workspace.requireStarted(exercise);
+  let changed = 0;
+  for (const file of exercise.manifest.files) {
+    const served = workspace.servedText(exercise, file);
+    const current = workspace.currentText(exercise, file);
+    if (current === undefined) {
+      context.print(style.bad(`${file}: deleted (\`bugbash reset ${exercise.id}\` restores the starter)`));
+      changed++;
+    } else if (current !== served) {
+      context.print(fileDiff(file, served, current, ['served', 'yours']));
+      changed++;
+    }
+  }
+  if (changed === 0) context.print(style.dim('No changes yet: your files are as they were served.'));
+  return 0;
+}
+
+export async function solutionCommand(context: CommandContext, id: string | undefined, options: { yes?: boolean }): Promise<number> {
+  const exercise = context.currentExercise(id);
+  const workspace = context.workspace;
+  const entry = workspace.progress.exercise(exercise.id);
+  if (!entry?.solvedAt && !entry?.gaveUp) {
+    const { confirmAction } = await import('../prompts.js');
+    const ok = await confirmAction(`"${exercise.id}" is not solved yet. Give up and see the reference solution? (recorded in your progress)`, options.yes, '--yes');
+    if (!ok) {
+      context.print('Keep going: `bugbash hint` gives the next hint.');
+      return 0;
+    }
+    workspace.progress.recordGiveUp(exercise.id);
+    workspace.progress.save();
+  }
+  for (const file of exercise.manifest.files) {
+    const reference = readFileSync(path.join(exercise.solutionDir, file), 'utf8');
+    const current = workspace.currentText(exercise, file) ?? workspace.servedText(exercise, file);
+    context.print(current === reference ? style.dim(`${file}: identical to the reference`) : fileDiff(file, current, reference, ['yours', 'reference']));
+  }
+  context.print('');
+  context.print(style.bold('The bugs, and why they matter:'));
+  exercise.bugs.forEach((bug, index) => {
+    context.print(`\n${style.bold(`${index + 1}. ${bug.title}`)} ${style.dim(`(${bug.category})`)}`);
+    context.print(`   ${bug.explanation}`);
+  });
+  return 0;
+}
+
+export async function resetCommand(context: CommandContext, id: string | undefined, options: { yes?: boolean }): Promise<number> {
+  const exercise = context.currentExercise(id);
+  const workspace = context.workspace;
+  const { confirmAction } = await import('../prompts.js');
+  if (workspace.isStarted(exercise)) {
+    const ok = await confirmAction(`Replace your files in ${workspace.exerciseDir(exercise)} with the original starter? (a backup is kept)`, options.yes, '--yes');
+    if (!ok) {
+      context.print('Nothing changed.');
+      return 0;
+    }
+  }
+  const backup = workspace.reset(exercise, new Date().toISOString().replace(/[:.]/g, '-'));
+  context.print(`Reset "${exercise.id}" to the starter.${backup ? ` Your previous files are in ${backup}` : ''}`);
+  return 0;
+}

@@ -1,0 +1,63 @@
+import { choose } from '../prompts.js';
+import { style } from '../report/style.js';
+import type { CommandContext } from './context.js';
+import { exerciseRows } from './list.js';
+
+type Action = 'start' | 'check' | 'watch' | 'hint' | 'diff' | 'solution' | 'reset' | 'progress' | 'list' | 'quit';
+
+/** `bugbash` with no arguments in a terminal: the same actions as the commands, by menu. */
+export async function menu(context: CommandContext): Promise<number> {
+  const rows = exerciseRows(context);
+  const current = context.workspace.progress.data.current;
+  context.print(style.bold('bugbash — find and fix the bugs in real-looking payment code'));
+  const action = await choose<Action>('What would you like to do?', [
+    ...(current ? [{ name: `Check ${current}`, value: 'check' as const, description: 'run the hidden tests against your files' }] : []),
+    { name: 'Start an exercise', value: 'start', description: 'serve a buggy payment service into your workspace' },
+    ...(current
+      ? ([
+          { name: `Watch ${current}`, value: 'watch', description: 're-check on every save' },
+          { name: 'Get a hint', value: 'hint' },
+          { name: 'Show my changes', value: 'diff' },
+          { name: 'See the solution', value: 'solution' },
+          { name: 'Reset the exercise', value: 'reset' },
+        ] as const)
+      : []),
+    { name: 'Progress', value: 'progress' },
+    { name: 'List exercises', value: 'list' },
+    { name: 'Quit', value: 'quit' },
+  ]);
+  switch (action) {
+    case 'start': {
+      const id = await choose(
+        'Which exercise?',
+        rows.map((row) => ({ name: `${row.id.padEnd(20)} ${row.difficulty.padEnd(6)} ${row.bugs} bugs  ${row.status}`, value: row.id, description: row.title })),
+      );
+      const exercise = context.exercise(id);
+      if (context.workspace.isStarted(exercise)) {
+        context.workspace.progress.data.current = id;
+        context.workspace.progress.save();
+        context.print(`"${id}" is already in your workspace at ${context.workspace.exerciseDir(exercise)}; picking up where you left off.`);
+        return 0;
+      }
+      return (await import('./start.js')).startCommand(context, id, {});
+    }
+    case 'check':
+      return (await import('./check.js')).checkCommand(context, current, {});
+    case 'watch':
+      return (await import('./watch.js')).watchCommand(context, current, {});
+    case 'hint':
+      return (await import('./hint.js')).hintCommand(context, current, {});
+    case 'diff':
+      return (await import('./diff.js')).diffCommand(context, current);
+    case 'solution':
+      return (await import('./diff.js')).solutionCommand(context, current, {});
+    case 'reset':
+      return (await import('./diff.js')).resetCommand(context, current, {});
+    case 'progress':
+      return (await import('./progress.js')).progressCommand(context, {});
+    case 'list':
+      return (await import('./list.js')).listCommand(context, {});
+    case 'quit':
+      return 0;
+  }
+}

@@ -1,0 +1,115 @@
+import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { writeFileAtomic } from './atomic.js';
+
+export interface ExerciseProgress {
+  startedAt: string;
+  /** Set while a timed interview is running or after it ended. */
+  interview?: { startedAt: string; limitMinutes: number };
+  solvedAt?: string;
+  /** Fastest start-to-solve time, in milliseconds, over every attempt. */
+  bestTimeMs?: number;
+  /** Hints shown, per bug id. */
+  hintsUsed: Record<string, number>;
+  /** The learner gave up and looked at the solution before solving. */
+  gaveUp?: boolean;
+  checks: number;
+  lastCheck?: { at: string; fixed: string[]; total: number; solved: boolean; regressions: number };
+}
+
+export interface ProgressData {
+  version: 1;
+  current?: string;
+  exercises: Record<string, ExerciseProgress>;
+}
+
+export function emptyProgress(): ProgressData {
+  return { version: 1, exercises: {} };
+}
+
+/**
+ * The learner's progress, one small human-readable JSON file. Written atomically; a file
+ * that cannot be read is moved aside (never overwritten) and reported through `warnings`.
+ */
+export class Progress {
+  readonly warnings: string[] = [];
+  data: ProgressData;
+
+  constructor(
+    readonly file: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.data = this.load();
+  }
+
+  private load(): ProgressData {
+    if (!existsSync(this.file)) return emptyProgress();
+    const text = readFileSync(this.file, 'utf8');
+    try {
+      const parsed = JSON.parse(text) as ProgressData;
+      if (parsed && parsed.version === 1 && typeof parsed.exercises === 'object' && parsed.exercises !== null) return parsed;
+      throw new Error('it is not a bugbash progress file (version 1)');
+    } catch (error) {
+      const aside = `${this.file}.corrupt-${this.now().toISOString().replace(/[:.]/g, '-')}`;
+      renameSync(this.file, aside);
+      this.warnings.push(
+        `Your progress file ${this.file} could not be read (${(error as Error).message}). It was kept as ${aside}; progress starts afresh. Your exercise files are untouched.`,
+      );
+      return emptyProgress();
+    }
+  }
+
+  save(): void {
+    writeFileAtomic(this.file, `${JSON.stringify(this.data, null, 2)}\n`);
+  }
+
+  exercise(id: string): ExerciseProgress | undefined {
+    return this.data.exercises[id];
+  }
+
+  started(id: string, interview?: { limitMinutes: number }): ExerciseProgress {
+    const at = this.now().toISOString();
+    const previous = this.data.exercises[id];
+    const entry: ExerciseProgress = {
+      startedAt: at,
+      hintsUsed: previous?.hintsUsed ?? {},
+      checks: previous?.checks ?? 0,
+      bestTimeMs: previous?.bestTimeMs,
+      gaveUp: previous?.gaveUp,
+      solvedAt: previous?.solvedAt,
+      ...(interview ? { interview: { startedAt: at, limitMinutes: interview.limitMinutes } } : {}),
+    };
+    this.data.exercises[id] = entry;
+    this.data.current = id;
+    return entry;
+  }
+
+  ensure(id: string): ExerciseProgress {
+    return this.data.exercises[id] ?? this.started(id);
+  }
+
+  recordCheck(id: string, check: { fixed: string[]; total: number; solved: boolean; regressions: number }): { firstSolve: boolean; timeMs?: number } {
+    const entry = this.ensure(id);
+    const at = this.now();
+    entry.checks += 1;
+    entry.lastCheck = { at: at.toISOString(), ...check };
+    this.data.current = id;
+    if (!check.solved) return { firstSolve: false };
+    const timeMs = at.getTime() - Date.parse(entry.startedAt);
+    const firstSolve = !entry.solvedAt || Date.parse(entry.solvedAt) < Date.parse(entry.startedAt);
+    if (firstSolve) {
+      entry.solvedAt = at.toISOString();
+      if (!entry.gaveUp && (entry.bestTimeMs === undefined || timeMs < entry.bestTimeMs)) entry.bestTimeMs = timeMs;
+    }
+    return { firstSolve, timeMs };
+  }
+
+  recordHint(id: string, bugId: string): number {
+    const entry = this.ensure(id);
+    entry.hintsUsed[bugId] = (entry.hintsUsed[bugId] ?? 0) + 1;
+    return entry.hintsUsed[bugId];
+  }
+
+  recordGiveUp(id: string): void {
+    this.ensure(id).gaveUp = true;
+  }
+}
