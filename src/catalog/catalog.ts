@@ -8,6 +8,14 @@ import { computeHunks, malformedMarkers, type Hunk } from './markers.js';
 /** The folder bugbash is installed in: the bundled set lives here. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/**
+ * A compiled module of ours. The vitest host and the harness always run from dist/, also
+ * when the caller is our own test suite running the TypeScript sources.
+ */
+export function compiledPath(relative: string): string {
+  return path.join(PACKAGE_ROOT, 'dist', relative);
+}
+
 /** A directory laid out like ours: exercises/<id>/ and solutions/<id>/. */
 export interface ExerciseSet {
   root: string;

@@ -74,7 +74,12 @@ export class CodeChecker {
         });
       }
     }
-    if (problems.some((p) => p.kind === 'syntax')) return problems;
+    // After a syntax error the parser's recovery produces echoes, and type errors follow from
+    // it: show the first syntax error of each file alone, as compilers advise.
+    if (problems.some((p) => p.kind === 'syntax')) {
+      const seen = new Set<string>();
+      return problems.filter((p) => p.kind === 'syntax' && !seen.has(p.file) && seen.add(p.file));
+    }
     for (const [file, expected] of this.referenceApi) {
       const sourceFile = files.find((sf) => path.relative(dir, sf.getFilePath()) === file);
       if (!sourceFile) {

@@ -1,13 +1,12 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { hiddenSuites, type Exercise } from '../catalog/catalog.js';
+import { compiledPath, hiddenSuites, type Exercise } from '../catalog/catalog.js';
 import type { SerializedFault, SuiteJob } from './protocol.js';
 import { CodeChecker, type CodeProblem } from './code-check.js';
 import { cacheRoot, type Implementation } from './implementation.js';
 import { SuiteHost, type SuiteRun, type TestRecord } from './suite-run.js';
 import type { BugVerdict, CheckResult, Problem, TestFailure } from './verdict.js';
 
-const HARNESS = fileURLToPath(new URL('../harness/index.js', import.meta.url));
+const HARNESS = compiledPath('harness/index.js');
 
 export interface GradeOptions {
   /** Run the suites this many times in one process (flake detection). Default 1. */
@@ -102,10 +101,20 @@ export function verdictFor(exercise: Exercise, implementation: Implementation, r
       problems.push({ kind: run.stopped.reason === 'crash' ? 'crash' : 'stuck', message: `${run.stopped.message}${names.length ? ` — while running ${names.join(', ')}` : ''}; the run was stopped` });
     }
   }
+  // The same floating rejection fires in every run of a property: report it once, with a count.
+  const unhandled = new Map<string, { fault: SerializedFault; tests: Set<string>; count: number }>();
   for (const fault of run.unhandled) {
+    const key = describeFault(fault, implementation.dir);
+    const entry = unhandled.get(key) ?? { fault, tests: new Set<string>(), count: 0 };
+    entry.count += 1;
+    if (fault.test) entry.tests.add(fault.test);
+    unhandled.set(key, entry);
+  }
+  for (const [description, { fault, tests, count }] of unhandled) {
+    const during = tests.size > 0 ? ` during ${[...tests].map((t) => `"${t}"`).join(', ')}` : '';
     problems.push({
       kind: 'unhandled',
-      message: `${describeFault(fault, implementation.dir)}${fault.test ? ` (during "${fault.test}")` : ''} — an error nobody awaited or caught; in production Node.js ends the process on an unhandled rejection`,
+      message: `${description} was never caught${count > 1 ? ` (${count} times)` : ''}${during}: a rejected promise nobody awaited. In production Node.js ends the process on an unhandled rejection.`,
       ...locate(fault, implementation.dir),
     });
   }

@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { compiledPath } from '../catalog/catalog.js';
 import type { FailureReport } from '../harness/failure.js';
 import type { ParentMessage, SerializedFault, SuiteJob, TestInfo, TestState, WorkerEvent } from './protocol.js';
 
@@ -28,7 +28,7 @@ export interface SuiteRun {
   durationMs: number;
 }
 
-const WORKER = fileURLToPath(new URL('./suite-worker.js', import.meta.url));
+const WORKER = compiledPath('grading/suite-worker.js');
 
 /**
  * One vitest host process. It can run a job once (a `check`) or stay alive for re-runs
@@ -93,6 +93,7 @@ export class SuiteHost {
     const child = this.child!;
     const result: SuiteRun = { repetitions: [], moduleErrors: [], unhandled: [], durationMs: 0 };
     let sawTest = false;
+    let lastEventAt = Date.now();
 
     return new Promise<SuiteRun>((resolve) => {
       let finished = false;
@@ -118,6 +119,12 @@ export class SuiteHost {
           const tests = stuck.map(([key]) => ({ ...this.tests.get(key)!, state: 'stuck' as const }));
           for (const test of tests) this.tests.set(test.key, test);
           finish({ reason: 'stuck', message: 'a test never finished and never yielded: synchronous code that does not return (an infinite loop?)', tests });
+        } else if (sawTest && now - lastEventAt > this.longestTimeout() + STUCK_GRACE_MS) {
+          // vitest batches its updates, so a worker stuck in synchronous code may never have
+          // reported the test as started: silence longer than any test may take means the same.
+          const tests = [...this.started.keys()].map((key) => ({ ...this.tests.get(key)!, state: 'stuck' as const }));
+          for (const test of tests) this.tests.set(test.key, test);
+          finish({ reason: 'stuck', message: 'a test never finished and never yielded: synchronous code that does not return (an infinite loop?)', tests });
         } else if (!sawTest && now - startedAt > LOAD_LIMIT_MS) {
           finish({ reason: 'load', message: `loading the code did not finish within ${LOAD_LIMIT_MS / 1000} s (an infinite loop at import?)`, tests: [] });
         } else if (now - startedAt > RUN_LIMIT_MS) {
@@ -130,6 +137,7 @@ export class SuiteHost {
       };
 
       this.listener = (event) => {
+        lastEventAt = Date.now();
         switch (event.type) {
           case 'collected':
             sawTest = true;
@@ -166,6 +174,12 @@ export class SuiteHost {
       };
       child.send(message);
     });
+  }
+
+  private longestTimeout(): number {
+    let longest = 5_000;
+    for (const test of this.tests.values()) longest = Math.max(longest, test.timeoutMs ?? 0);
+    return longest;
   }
 
   private snapshot(): Map<string, TestRecord> {

@@ -27,16 +27,33 @@ export function guard(name: string, body: () => Promise<void> | void, options: H
   define({ bugbash: { kind: 'guard' } }, name, body, options);
 }
 
+/**
+ * Learner code must never end the process. vitest already refuses process.exit, but its
+ * error can be swallowed by the code under test (a catch-all around a call): we record
+ * every call, so the test fails with a plain verdict whatever the code did with the error.
+ */
+const exitCalls: (string | number | null | undefined)[] = [];
+const realExit = process.exit.bind(process);
+process.exit = ((code?: string | number | null) => {
+  exitCalls.push(code);
+  throw new LearnerFailure({ symptom: `your code called process.exit(${code ?? ''}): library code must report errors, never end the process` });
+}) as typeof process.exit;
+void realExit;
+
 function define(meta: HiddenTestMeta, name: string, body: () => Promise<void> | void, options: HiddenTestOptions): void {
   const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
   test(name, { meta: meta as never, timeout: timeout + VITEST_TIMEOUT_SLACK_MS }, async ({ task }) => {
     liveEnvs.clear();
+    exitCalls.length = 0;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(timeoutFailure(timeout)), timeout);
     });
     try {
       await Promise.race([Promise.resolve().then(body), timedOut]);
+      if (exitCalls.length > 0) {
+        throw new LearnerFailure({ symptom: `your code called process.exit(${exitCalls[0] ?? ''}): library code must report errors, never end the process` });
+      }
     } catch (error) {
       (task.meta as unknown as HiddenTestMeta).bugbashFailure = failureReport(error);
       throw error;
