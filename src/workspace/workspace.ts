@@ -9,7 +9,7 @@ import { Progress } from './progress.js';
 export const DEFAULT_WORKSPACE = 'bugbash';
 
 export function resolveWorkspaceDir(option: string | undefined, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
-  return path.resolve(cwd, option ?? env.BUGBASH_WORKSPACE ?? DEFAULT_WORKSPACE);
+  return path.resolve(cwd, option || env.BUGBASH_WORKSPACE || DEFAULT_WORKSPACE);
 }
 
 /**
