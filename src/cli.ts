@@ -106,6 +106,13 @@ Examples:
     .addHelpText('after', '\nExample:\n  $ bugbash author validate --all --sets ./my-set')
     .action((ids: string[], options) => run(async (context) => (await import('./commands/author.js')).authorValidateCommand(context, ids, options)));
   author
+    .command('mutate <id>')
+    .description('mutation-test the hidden suites: mutants of the reference that no test kills')
+    .option('--json', 'print JSON')
+    .option('--max <n>', 'at most this many mutants', (value) => Number.parseInt(value, 10))
+    .addHelpText('after', '\nExample:\n  $ bugbash author mutate payment-processor')
+    .action((id: string, options) => run(async (context) => (await import('./commands/author.js')).authorMutateCommand(context, id, options)));
+  author
     .command('grade <id> <dir>')
     .description('grade any folder of implementation files against an exercise (e.g. an alternative fix)')
     .option('--json', 'print JSON')

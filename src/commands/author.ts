@@ -50,3 +50,17 @@ export async function authorNewCommand(context: CommandContext, id: string, opti
   context.print(style.dim(`\nNext: edit it, then \`bugbash author validate ${id} --sets ${path.relative(process.cwd(), root) || '.'}\`.`));
   return 0;
 }
+
+export async function authorMutateCommand(context: CommandContext, id: string, options: { json?: boolean; max?: number }): Promise<number> {
+  const { mutateExercise } = await import('../authoring/mutate.js');
+  const { renderMutation } = await import('../report/mutation.js');
+  const exercise = context.exercise(id);
+  const progress = !options.json && process.stderr.isTTY;
+  const report = await mutateExercise(exercise, {
+    max: options.max,
+    onProgress: options.json ? undefined : (done: number, total: number) => process.stderr.write(progress ? `\r${style.dim(`mutants graded: ${done}/${total}`)}` : `mutants graded: ${done}/${total}\n`),
+  });
+  if (progress) process.stderr.write('\n');
+  context.print(options.json ? JSON.stringify(report, null, 2) : renderMutation(report));
+  return 0;
+}

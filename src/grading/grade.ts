@@ -80,6 +80,7 @@ export function notCheckable(exercise: Exercise, implementation: Implementation,
     guards: { passed: 0, total: 0 },
     problems: problems.map((problem) => ({ ...problem })),
     durationMs,
+    testsMs: 0,
   };
 }
 
@@ -145,6 +146,7 @@ export function verdictFor(exercise: Exercise, implementation: Implementation, r
     guards: { passed: guards.length - regressions.length, total: guards.length },
     problems,
     durationMs,
+    testsMs: Math.round(records.reduce((sum, record) => sum + record.durationMs, 0)),
   };
 }
 

@@ -54,7 +54,7 @@ export function variantImplementation(exercise: Exercise, bugId: string): Implem
  * Writes generated files into a cache folder named after their content, so a folder is
  * written once and never changes while a run uses it.
  */
-function materialise(exercise: Exercise, label: string, files: Map<string, string>): string {
+export function materialise(exercise: Exercise, label: string, files: Map<string, string>): string {
   const hash = createHash('sha256');
   for (const [file, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) hash.update(`${file}\0${text}\0`);
   const dir = path.join(cacheRoot(), 'implementations', `${exercise.id}-${label}-${hash.digest('hex').slice(0, 12)}`);

@@ -48,6 +48,8 @@ export interface CheckResult {
   /** Anything that stopped the code from being graded normally. */
   problems: Problem[];
   durationMs: number;
+  /** Time spent inside this implementation's hidden tests (the sum over its tests). */
+  testsMs: number;
 }
 
 export function fixedCount(result: CheckResult): number {

@@ -9,24 +9,27 @@ export function renderValidation(report: ValidationReport): string {
     out.push(`  ${report.bugs.length} bugs, ${report.bugs.reduce((n, b) => n + b.tests, 0)} bug tests, ${report.guards} guards; reference passed ${report.referenceRuns}× `);
   }
   if (report.matrix.length > 0) {
+    // Columns are numbered (bug ids can be long); the legend maps numbers to ids.
     const groups = [...report.bugs.map((bug) => bug.id), 'guards'];
+    const headers = groups.map((group, i) => (group === 'guards' ? 'G' : String(i + 1)));
     const first = Math.max(...report.matrix.map((row) => row.implementation.length), 14);
     out.push('', `  isolation matrix (rows: code graded; columns: tests that failed; ✘n = n failing tests)`);
-    out.push(`  ${''.padEnd(first)}  ${groups.map((group) => group.padEnd(Math.max(group.length, 4))).join('  ')}`);
+    out.push(`  ${''.padEnd(first)}  ${headers.map((h) => h.padEnd(4)).join('')}`);
     for (const row of report.matrix) {
       const cells = groups.map((group) => {
         const count = row.failing[group] ?? 0;
-        const width = Math.max(group.length, 4);
-        const text = (count > 0 ? `✘${count}` : '·').padEnd(width);
+        const text = (count > 0 ? `✘${count}` : '·').padEnd(4);
         const expected = row.expected.includes(group);
         return count > 0 === expected ? (count > 0 ? style.ok(text) : style.dim(text)) : style.bad(text);
       });
-      out.push(`  ${(row.ok ? row.implementation : style.bad(row.implementation)).padEnd(first)}  ${cells.join('  ')}`);
+      const label = row.implementation.padEnd(first);
+      out.push(`  ${row.ok ? label : style.bad(label)}  ${cells.join('')}`);
     }
+    out.push(style.dim(`  ${groups.map((group, i) => `${headers[i]} ${group}${group === 'guards' ? '' : ` (${report.bugs[i]!.category}, ${report.bugs[i]!.tests} tests)`}`).join(' · ')}`));
   }
   if (report.timings.length > 0) {
     const slowest = [...report.timings].sort((a, b) => b.seconds - a.seconds)[0]!;
-    out.push(style.dim(`  all implementations graded in one vitest run; slowest project ${slowest.implementation}`));
+    out.push(style.dim(`  all implementations graded in one vitest run; the slowest spent ${slowest.seconds.toFixed(1)} s in tests (${slowest.implementation})`));
   }
   for (const error of report.errors) out.push(style.bad(`  ${symbols.present} ${error}`));
   for (const warning of report.warnings) out.push(style.warn(`  ! ${warning}`));
