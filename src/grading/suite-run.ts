@@ -7,8 +7,8 @@ import type { ParentMessage, SerializedFault, SuiteJob, TestInfo, TestState, Wor
 const STUCK_GRACE_MS = 2_000;
 /** How long loading the suites (and importing the learner's code) may take. */
 const LOAD_LIMIT_MS = 20_000;
-/** An absolute cap on one run, whatever happens. */
-const RUN_LIMIT_MS = 120_000;
+/** An absolute cap on one run per implementation graded in it, whatever happens. */
+const RUN_LIMIT_PER_IMPLEMENTATION_MS = 120_000;
 
 export interface TestRecord extends TestInfo {
   state: TestState | 'not-run' | 'stuck';
@@ -43,6 +43,7 @@ export class SuiteHost {
   private listener?: (event: WorkerEvent) => void;
   private exitListener?: (code: number | null, signal: NodeJS.Signals | null) => void;
   private stderr = '';
+  private runLimitMs = RUN_LIMIT_PER_IMPLEMENTATION_MS;
 
   /** Starts the child early (vitest import and start-up overlap with other work). */
   warm(): Promise<void> {
@@ -79,6 +80,7 @@ export class SuiteHost {
   }
 
   run(job: SuiteJob): Promise<SuiteRun> {
+    this.runLimitMs = RUN_LIMIT_PER_IMPLEMENTATION_MS * Math.max(1, job.implementations.length) * (job.repeat ?? 1);
     return this.execute({ type: 'run', job }, job.repeat ?? 1);
   }
 
@@ -127,8 +129,8 @@ export class SuiteHost {
           finish({ reason: 'stuck', message: 'a test never finished and never yielded: synchronous code that does not return (an infinite loop?)', tests });
         } else if (!sawTest && now - startedAt > LOAD_LIMIT_MS) {
           finish({ reason: 'load', message: `loading the code did not finish within ${LOAD_LIMIT_MS / 1000} s (an infinite loop at import?)`, tests: [] });
-        } else if (now - startedAt > RUN_LIMIT_MS) {
-          finish({ reason: 'limit', message: `the hidden suites did not finish within ${RUN_LIMIT_MS / 1000} s`, tests: [...this.started.keys()].map((key) => this.tests.get(key)!) });
+        } else if (now - startedAt > this.runLimitMs) {
+          finish({ reason: 'limit', message: `the hidden suites did not finish within ${this.runLimitMs / 1000} s`, tests: [...this.started.keys()].map((key) => this.tests.get(key)!) });
         }
       }, 100);
 

@@ -11,6 +11,7 @@ const QUICK_IDLE_ROUNDS = 20;
 const STUCK_AFTER_IDLE_ROUNDS = QUICK_IDLE_ROUNDS + 200;
 
 interface Operation {
+  env: Env;
   label: string;
   settled: boolean;
 }
@@ -26,9 +27,15 @@ interface Operation {
 /** Envs created by the running test, so a timeout can name the calls that never settled. */
 export const liveEnvs = new Set<Env>();
 
+/**
+ * One AsyncLocalStorage for every Env: on Node 20 each instance that was ever used stays
+ * attached to every later promise, so one per Env (one per explored interleaving) made
+ * each run slower than the last.
+ */
+const operationContext = new AsyncLocalStorage<Operation>();
+
 export class Env {
   readonly trace: string[] = [];
-  private readonly context = new AsyncLocalStorage<Operation>();
   private readonly operations: Operation[] = [];
 
   constructor(readonly scheduler?: Scheduler) {
@@ -37,9 +44,9 @@ export class Env {
 
   /** Starts an operation (a call into the implementation under test) under a label used in traces. */
   run<T>(label: string, call: () => Promise<T> | T): Promise<T> {
-    const operation: Operation = { label, settled: false };
+    const operation: Operation = { env: this, label, settled: false };
     this.operations.push(operation);
-    return this.context.run(operation, async () => {
+    return operationContext.run(operation, async () => {
       try {
         const value = await call();
         this.trace.push(`${label} returned ${describeValue(value)}`);
@@ -55,7 +62,8 @@ export class Env {
 
   /** The label of the operation the caller runs inside, if any. */
   currentLabel(): string | undefined {
-    return this.context.getStore()?.label;
+    const operation = operationContext.getStore();
+    return operation?.env === this ? operation.label : undefined;
   }
 
   /**
