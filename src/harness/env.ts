@@ -82,6 +82,12 @@ export class Env {
     return value;
   }
 
+  /** Adds a line to the trace, under the current operation's label (e.g. "waiting for lock acct_1"). */
+  note(text: string): void {
+    const who = this.currentLabel();
+    this.trace.push(who ? `${who}: ${text}` : text);
+  }
+
   /** Labels of operations that have not settled yet. */
   pending(): string[] {
     return this.operations.filter((op) => !op.settled).map((op) => op.label);

@@ -1,0 +1,220 @@
+/**
+ * `npm run bench`: measures what the learner and the instructor wait for, prints a table and
+ * writes it to docs/performance.md. Not part of `npm test`: speed targets live here.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { findExercise, loadCatalog, PACKAGE_ROOT } from '../catalog/catalog.js';
+import { grade, gradeAll } from '../grading/grade.js';
+import { directoryImplementation, variantImplementation } from '../grading/implementation.js';
+import { GradingSession } from '../grading/session.js';
+import type { CheckResult } from '../grading/verdict.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const EXERCISE = process.env.BENCH_EXERCISE ?? 'payment-processor';
+const SURVEY_SEEDS = Number(process.env.BENCH_SEEDS ?? 1000);
+const BIN = path.join(PACKAGE_ROOT, 'bin', 'bugbash.js');
+const VITEST = path.join(PACKAGE_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
+
+interface Row {
+  what: string;
+  value: string;
+  target?: string;
+  met?: boolean;
+}
+const rows: Row[] = [];
+const log = (text: string) => process.stderr.write(`${text}\n`);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Runs a command, sampling the summed RSS of its whole process tree; returns ms and peak MiB. */
+function timed(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<{ ms: number; peakMiB: number; stdout: string; code: number | null }> {
+  return new Promise((resolve) => {
+    const startedAt = performance.now();
+    const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1', ...options.env } });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.resume();
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, treeRssKiB(child.pid!))), 50);
+    child.on('exit', (code) => {
+      clearInterval(sampler);
+      resolve({ ms: performance.now() - startedAt, peakMiB: peak / 1024, stdout, code });
+    });
+  });
+}
+
+function treeRssKiB(root: number): number {
+  let total = 0;
+  const stack = [root];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      for (const task of readdirSync(`/proc/${pid}/task`)) {
+        const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+        if (children) stack.push(...children.split(/\s+/).map(Number));
+      }
+    } catch {
+      // the process ended between samples
+    }
+  }
+  return total;
+}
+
+function workspaceWithStarter(): { cwd: string; dir: string } {
+  const cwd = mkdtempSync(path.join(os.tmpdir(), 'bugbash-bench-'));
+  const result = spawnSync(process.execPath, [BIN, 'start', EXERCISE], { cwd, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`could not start ${EXERCISE}: ${result.stderr}`);
+  return { cwd, dir: path.join(cwd, 'bugbash', EXERCISE) };
+}
+
+function stripTimes(result: CheckResult): unknown {
+  return { ...result, durationMs: 0, testsMs: 0 };
+}
+
+async function main(): Promise<void> {
+  const catalog = loadCatalog();
+  const exercise = findExercise(catalog, EXERCISE);
+  const { cwd, dir } = workspaceWithStarter();
+  log(`bench: ${EXERCISE}, ${RUNS} runs each, workspace ${cwd}`);
+
+  // 1. Start-up of commands that need no grader.
+  for (const args of [['--help'], ['list']]) {
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++) times.push((await timed(process.execPath, [BIN, ...args], { cwd })).ms);
+    rows.push({ what: `\`bugbash ${args.join(' ')}\` (new process)`, value: `${median(times).toFixed(0)} ms` });
+  }
+
+  // 2. Cold check vs a bare vitest run of the same hidden files against the same files.
+  const config = path.join(cwd, 'bare.vitest.config.mjs');
+  writeFileSync(
+    config,
+    `export default { resolve: { alias: [
+      { find: /^@impl\\/(.*)$/, replacement: ${JSON.stringify(dir)} + '/$1' },
+      { find: /^@reference\\/(.*)$/, replacement: ${JSON.stringify(exercise.solutionDir)} + '/$1' },
+      { find: /^bugbash\\/harness$/, replacement: ${JSON.stringify(path.join(PACKAGE_ROOT, 'dist', 'harness', 'index.js'))} },
+    ] }, test: { root: ${JSON.stringify(exercise.dir)}, include: ['hidden/**/*.test.ts'], pool: 'forks' } };\n`,
+  );
+  const checkTimes: number[] = [];
+  const bareTimes: number[] = [];
+  let checkPeak = 0;
+  let coldVerdict = '';
+  for (let i = 0; i < RUNS; i++) {
+    const check = await timed(process.execPath, [BIN, 'check', EXERCISE, '--json'], { cwd });
+    checkTimes.push(check.ms);
+    checkPeak = Math.max(checkPeak, check.peakMiB);
+    coldVerdict = check.stdout;
+    const bare = await timed(process.execPath, [VITEST, 'run', '--config', config], { cwd: exercise.dir });
+    bareTimes.push(bare.ms);
+  }
+  const ratio = median(checkTimes) / median(bareTimes);
+  rows.push({ what: '`check` cold (new process, exercise one, starter)', value: `${median(checkTimes).toFixed(0)} ms` });
+  rows.push({ what: 'bare `vitest run` of the same hidden files', value: `${median(bareTimes).toFixed(0)} ms` });
+  rows.push({ what: 'cold check / bare vitest', value: ratio.toFixed(2), target: '≤ 1.2', met: ratio <= 1.2 });
+  rows.push({ what: 'peak memory of `check` (whole process tree)', value: `${checkPeak.toFixed(0)} MiB` });
+
+  // 3. Watch: save → printed verdict, through the real `watch` command.
+  const file = path.join(dir, exercise.manifest.files[0]!);
+  const watchTimes = await measureWatch(cwd, file);
+  const watchMedian = median(watchTimes);
+  rows.push({ what: 'watch: file save → printed verdict', value: `${watchMedian.toFixed(0)} ms`, target: '≤ 300 ms', met: watchMedian <= 300 });
+
+  // 4. The fast path gives the same verdict as a cold check.
+  const session = new GradingSession(exercise, directoryImplementation(dir, 'workspace'));
+  await session.check();
+  const rechecked = await session.check([file]);
+  await session.close();
+  const cold = JSON.parse(coldVerdict) as CheckResult;
+  const same = JSON.stringify(stripTimes(rechecked)) === JSON.stringify(stripTimes(cold));
+  rows.push({ what: 'watch re-check verdict identical to a cold check', value: same ? 'yes' : 'NO', target: 'yes', met: same });
+
+  // 5. Validate vs check.
+  const validateTimes: number[] = [];
+  let validatePeak = 0;
+  for (let i = 0; i < Math.min(RUNS, 3); i++) {
+    const run = await timed(process.execPath, [BIN, 'author', 'validate', EXERCISE, '--runs', '1', '--json'], { cwd });
+    validateTimes.push(run.ms);
+    validatePeak = Math.max(validatePeak, run.peakMiB);
+  }
+  const validateRatio = median(validateTimes) / median(checkTimes);
+  rows.push({ what: `\`author validate\` (${exercise.bugs.length} bugs: reference, starter, ${exercise.bugs.length} variants, 1 run)`, value: `${median(validateTimes).toFixed(0)} ms` });
+  rows.push({ what: 'validate / check', value: validateRatio.toFixed(2), target: '≤ 3', met: validateRatio <= 3 });
+  rows.push({ what: 'peak memory of `author validate`', value: `${validatePeak.toFixed(0)} MiB` });
+
+  // 6. Race tests: interleavings per second, and how often each test's budget finds its bug over many seeds.
+  const survey = path.join(cwd, 'survey.jsonl');
+  process.env.BUGBASH_SURVEY_SEEDS = String(SURVEY_SEEDS);
+  process.env.BUGBASH_SURVEY_OUT = survey;
+  const raceBugs = exercise.bugs.filter((bug) => bug.category === 'race');
+  log(`surveying ${SURVEY_SEEDS} seeds for ${raceBugs.map((b) => b.id).join(', ')}…`);
+  await gradeAll(exercise, raceBugs.map((bug) => variantImplementation(exercise, bug.id)), { skipCodeCheck: true });
+  delete process.env.BUGBASH_SURVEY_SEEDS;
+  const lines = existsSync(survey) ? readFileSync(survey, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)) : [];
+  const raceRows: string[] = [];
+  let totalInterleavings = 0;
+  let totalSeconds = 0;
+  for (const line of lines) {
+    totalInterleavings += line.interleavings;
+    totalSeconds += line.interleavings / line.interleavingsPerSecond;
+    raceRows.push(`| ${line.test} | ${line.runs} | ${line.found} / ${line.seeds} |`);
+  }
+  rows.push({ what: 'interleavings explored per second (race suites, one worker)', value: totalSeconds > 0 ? String(Math.round(totalInterleavings / totalSeconds)) : 'n/a' });
+
+  const verdictSame = await sameVerdictTwice(exercise, dir);
+  rows.push({ what: 'same code, same verdict (two cold checks)', value: verdictSame ? 'yes' : 'NO', target: 'yes', met: verdictSame });
+
+  const table = ['| measure | value | target | met |', '| --- | --- | --- | --- |', ...rows.map((row) => `| ${row.what} | ${row.value} | ${row.target ?? ''} | ${row.met === undefined ? '' : row.met ? 'yes' : 'no'} |`)];
+  const raceTable = ['| race test (on its single-bug variant) | interleavings per seed (budget) | seeds that find the bug |', '| --- | --- | --- |', ...raceRows];
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${os.loadavg()[0]!.toFixed(1)} at the end`;
+  const doc = `# Performance\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine}. Medians over ${RUNS} runs (validate: ${Math.min(RUNS, 3)}); ratios are from the same run. Exercise: \`${EXERCISE}\`.\n\n${table.join('\n')}\n\n## Race tests\n\nEach race test runs a fixed seed with a bounded budget of interleavings. Here every race test ran against the reference with only its bug re-applied, once per seed for ${SURVEY_SEEDS} seeds, to show how robust that budget is.\n\n${raceTable.join('\n')}\n`;
+  writeFileSync(path.join(PACKAGE_ROOT, 'docs', 'performance.md'), doc);
+  process.stdout.write(`${table.join('\n')}\n\n${raceTable.join('\n')}\n`);
+  rmSync(cwd, { recursive: true, force: true });
+}
+
+async function sameVerdictTwice(exercise: ReturnType<typeof findExercise>, dir: string): Promise<boolean> {
+  const a = await grade(exercise, directoryImplementation(dir, 'workspace'));
+  const b = await grade(exercise, directoryImplementation(dir, 'workspace'));
+  return JSON.stringify(stripTimes(a)) === JSON.stringify(stripTimes(b));
+}
+
+/** Starts `bugbash watch`, then saves the file RUNS times and times each save until the next verdict. */
+async function measureWatch(cwd: string, file: string): Promise<number[]> {
+  const child = spawn(process.execPath, [BIN, 'watch', EXERCISE], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+  let output = '';
+  const verdicts: number[] = [];
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    const count = output.split('checked in').length - 1;
+    while (verdicts.length < count) verdicts.push(performance.now());
+  });
+  const waitForVerdicts = async (n: number) => {
+    const deadline = Date.now() + 120_000;
+    while (verdicts.length < n && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    if (verdicts.length < n) throw new Error(`watch printed no verdict:\n${output}`);
+  };
+  await waitForVerdicts(1);
+  const original = readFileSync(file, 'utf8');
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const savedAt = performance.now();
+    writeFileSync(file, `${original}\n// save ${i}\n`);
+    await waitForVerdicts(i + 2);
+    times.push(verdicts[i + 1]! - savedAt);
+  }
+  writeFileSync(file, original);
+  child.kill('SIGINT');
+  await new Promise((resolve) => child.on('exit', resolve));
+  return times;
+}
+
+await main();
