@@ -1,8 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { PACKAGE_ROOT } from './catalog/catalog.js';
-import { CommandContext, type GlobalOptions } from './commands/context.js';
+import type { CommandContext, GlobalOptions } from './commands/context.js';
 import { BugbashError } from './errors.js';
+import { PACKAGE_ROOT } from './paths.js';
 
 const version = (JSON.parse(readFileSync(`${PACKAGE_ROOT}/package.json`, 'utf8')) as { version: string }).version;
 
@@ -125,7 +125,9 @@ Examples:
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   let globals: GlobalOptions = {};
+  // Commands load what they need when they run: --help and list stay fast.
   const run = async (action: (context: CommandContext) => Promise<number> | number) => {
+    const { CommandContext } = await import('./commands/context.js');
     exitCode = await action(new CommandContext(globals));
   };
   const program = buildProgram(run);
@@ -141,6 +143,7 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       const { menu } = await import('./commands/menu.js');
+      const { CommandContext } = await import('./commands/context.js');
       return await menu(new CommandContext(program.opts() as GlobalOptions));
     }
     await program.parseAsync(argv);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { exerciseHunks, loadExercise, type Exercise, type ExerciseSet } from '../catalog/catalog.js';
 import { serve } from '../catalog/markers.js';
+import { markValidated } from '../catalog/stamp.js';
 import { ExerciseFormatError } from '../errors.js';
 import { CodeChecker } from '../grading/code-check.js';
 import { gradeAll } from '../grading/grade.js';
@@ -46,8 +47,11 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
   const startedAt = Date.now();
   const report: ValidationReport = { id, ok: false, errors: [], warnings: [], bugs: [], guards: 0, matrix: [], referenceRuns: 0, timings: [], durationMs: 0 };
   const step = options.onStep ?? (() => undefined);
+  let loaded: Exercise | undefined;
   const finish = () => {
     report.ok = report.errors.length === 0;
+    // Only a complete validation lets an external set be served.
+    if (report.ok && loaded && report.referenceRuns > 0) markValidated(loaded);
     report.durationMs = Date.now() - startedAt;
     return report;
   };
@@ -56,6 +60,7 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
   let exercise: Exercise;
   try {
     exercise = loadExercise(set, id);
+    loaded = exercise;
   } catch (error) {
     if (!(error instanceof ExerciseFormatError)) throw error;
     report.errors.push(...error.message.split('\n'));

@@ -1,20 +1,12 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../paths.js';
+import { isValidated } from './stamp.js';
 import { ExerciseFormatError, UsageError } from '../errors.js';
 import { parseManifest, type BugSpec, type Manifest } from './manifest.js';
 import { computeHunks, malformedMarkers, type Hunk } from './markers.js';
 
-/** The folder bugbash is installed in: the bundled set lives here. */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/**
- * A compiled module of ours. The vitest host and the harness always run from dist/, also
- * when the caller is our own test suite running the TypeScript sources.
- */
-export function compiledPath(relative: string): string {
-  return path.join(PACKAGE_ROOT, 'dist', relative);
-}
+export { PACKAGE_ROOT, compiledPath } from '../paths.js';
 
 /** A directory laid out like ours: exercises/<id>/ and solutions/<id>/. */
 export interface ExerciseSet {
@@ -52,6 +44,8 @@ export interface CatalogOptions {
   sets?: string[];
   /** Leave out the bundled set (tests of external sets). */
   withoutBundled?: boolean;
+  /** Serve external sets without a successful `author validate` (authoring and tests). */
+  trustSets?: boolean;
 }
 
 export function setDirsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -81,7 +75,12 @@ export function loadCatalog(options: CatalogOptions = {}): Catalog {
       }
       where.set(id, dir);
       try {
-        exercises.push(loadExercise(set, id));
+        const exercise = loadExercise(set, id);
+        if (!set.bundled && !options.trustSets && !isValidated(exercise)) {
+          broken.push({ id, set, problems: [`not validated: an external exercise is served once it passes \`bugbash author validate ${id} --sets ${set.root}\` (re-run it after every change)`] });
+          continue;
+        }
+        exercises.push(exercise);
       } catch (error) {
         if (!(error instanceof ExerciseFormatError)) throw error;
         broken.push({ id, set, problems: error.message.split('\n') });

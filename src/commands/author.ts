@@ -9,6 +9,7 @@ import { renderValidation } from '../report/validation.js';
 import type { CommandContext } from './context.js';
 
 export async function authorValidateCommand(context: CommandContext, ids: string[], options: { all?: boolean; runs?: number; json?: boolean }): Promise<number> {
+  context.trustSets = true;
   const catalog = context.catalog;
   const targets =
     ids.length > 0
@@ -35,6 +36,7 @@ export async function authorValidateCommand(context: CommandContext, ids: string
 }
 
 export async function authorGradeCommand(context: CommandContext, id: string, dir: string, options: { json?: boolean }): Promise<number> {
+  context.trustSets = true;
   const exercise = context.exercise(id);
   const result = await grade(exercise, directoryImplementation(path.resolve(dir), 'custom'));
   context.print(options.json ? JSON.stringify(result, null, 2) : renderCheck(result, { verbose: true, revealTitles: true }));
@@ -54,6 +56,7 @@ export async function authorNewCommand(context: CommandContext, id: string, opti
 export async function authorMutateCommand(context: CommandContext, id: string, options: { json?: boolean; max?: number }): Promise<number> {
   const { mutateExercise } = await import('../authoring/mutate.js');
   const { renderMutation } = await import('../report/mutation.js');
+  context.trustSets = true;
   const exercise = context.exercise(id);
   const progress = !options.json && process.stderr.isTTY;
   const report = await mutateExercise(exercise, {

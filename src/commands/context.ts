@@ -20,9 +20,12 @@ export class CommandContext {
   ) {}
 
   get catalog(): Catalog {
-    this.catalogCache ??= loadCatalog({ sets: [...setDirsFromEnv(), ...(this.options.sets ?? [])] });
+    this.catalogCache ??= loadCatalog({ sets: [...setDirsFromEnv(), ...(this.options.sets ?? [])], trustSets: this.trustSets });
     return this.catalogCache;
   }
+
+  /** Authoring commands work on sets that do not validate yet. */
+  trustSets = false;
 
   get workspace(): Workspace {
     if (!this.workspaceCache) {

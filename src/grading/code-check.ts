@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { ClassDeclaration, FunctionDeclaration, MethodDeclaration, Node, Project, SourceFile } from 'ts-morph';
-import { PACKAGE_ROOT, type Exercise } from '../catalog/catalog.js';
+import type { Exercise } from '../catalog/catalog.js';
+import { PACKAGE_ROOT } from '../paths.js';
 
 /** A problem found before any test runs: the code does not parse, type-check, or keep the API. */
 export interface CodeProblem {

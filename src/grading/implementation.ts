@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cacheRoot } from '../paths.js';
 import path from 'node:path';
 import { exerciseHunks, type Exercise } from '../catalog/catalog.js';
 import { applyHunks, serve } from '../catalog/markers.js';
@@ -18,9 +18,7 @@ export interface Implementation {
   bug?: string;
 }
 
-export function cacheRoot(): string {
-  return path.join(os.tmpdir(), `bugbash-${os.userInfo().uid}`);
-}
+export { cacheRoot } from '../paths.js';
 
 export function referenceImplementation(exercise: Exercise): Implementation {
   return { kind: 'reference', name: 'reference', dir: exercise.solutionDir };

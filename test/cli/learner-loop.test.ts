@@ -1,7 +1,14 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bugbash, tempDir } from '../support/cli.js';
+
+// External sets are served once they validate: validate the fixture set first, as an
+// instructor would before handing it out.
+beforeAll(() => {
+  const result = bugbash(tempDir(), ['author', 'validate', 'tiny-wallet', '--runs', '1']);
+  if (result.code !== 0) throw new Error(`the fixture set does not validate:\n${result.stdout}${result.stderr}`);
+});
 
 describe('the learner loop, end to end through the built binary', () => {
   let cwd: string;
@@ -107,6 +114,23 @@ describe('the learner loop, end to end through the built binary', () => {
     const backups = readdirSync(path.join(cwd, 'bugbash', '.bugbash', 'backups'));
     expect(backups).toHaveLength(1);
     expect(readFileSync(path.join(cwd, 'bugbash', '.bugbash', 'backups', backups[0]!, 'wallet.ts'), 'utf8')).toContain('this.serialised(walletId');
+  });
+});
+
+describe('external sets', () => {
+  it('a set that has not passed validate is listed with the command to run, and not served', () => {
+    const root = tempDir('bugbash-set-');
+    const cwd = tempDir();
+    expect(bugbash(cwd, ['author', 'new', 'refund-ledger', '--dir', root]).code).toBe(0);
+    // Stamps are keyed by content: make this copy differ from any scaffold validated before.
+    appendFileSync(path.join(root, 'exercises', 'refund-ledger', 'brief.md'), `\nSet ${path.basename(root)}.\n`);
+    const list = bugbash(cwd, ['list'], { BUGBASH_SETS: root });
+    expect(list.stdout).toContain(`refund-ledger (${root}) cannot be served: not validated`);
+    const start = bugbash(cwd, ['start', 'refund-ledger'], { BUGBASH_SETS: root });
+    expect(start.code).toBe(2);
+    expect(start.stderr).toContain(`bugbash author validate refund-ledger --sets ${root}`);
+    expect(bugbash(cwd, ['author', 'validate', 'refund-ledger', '--runs', '1'], { BUGBASH_SETS: root }).code).toBe(0);
+    expect(bugbash(cwd, ['start', 'refund-ledger'], { BUGBASH_SETS: root }).code).toBe(0);
   });
 });
 

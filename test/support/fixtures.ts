@@ -6,7 +6,7 @@ export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 
 export const BASIC_SET = path.join(FIXTURES, 'sets', 'basic');
 
 export function fixtureExercise(id = 'tiny-wallet', set = BASIC_SET): Exercise {
-  return findExercise(loadCatalog({ sets: [set], withoutBundled: true }), id);
+  return findExercise(loadCatalog({ sets: [set], withoutBundled: true, trustSets: true }), id);
 }
 
 export function learnerFixture(name: string, exercise = 'tiny-wallet'): string {
