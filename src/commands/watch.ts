@@ -49,7 +49,7 @@ export async function watchCommand(context: CommandContext, id: string | undefin
     } finally {
       running = false;
     }
-    context.print(style.dim(`\nwatching ${path.relative(process.cwd(), dir) || dir} — save a file to re-check${process.stdin.isTTY ? ', r to re-run, q to quit' : ', Ctrl-C to quit'}`));
+    context.print(style.dim(`\nwatching ${path.relative(process.cwd(), dir) || dir} — save a file to re-check, r to re-run, q to quit`));
     if (queued.size > 0) {
       const next = [...queued];
       queued = new Set();
@@ -77,20 +77,21 @@ export async function watchCommand(context: CommandContext, id: string | undefin
       watcher.close();
       clearTimeout(timer);
       if (process.stdin.isTTY) process.stdin.setRawMode(false);
-      process.stdin.pause();
+      // An open stdin pipe would keep the process alive after we are done.
+      process.stdin.destroy();
       await session.close();
       resolve(0);
     };
     process.once('SIGINT', () => void stop());
     process.once('SIGTERM', () => void stop());
-    if (process.stdin.isTTY) {
-      process.stdin.setRawMode(true);
-      process.stdin.resume();
-      process.stdin.on('data', (key: Buffer) => {
-        const text = key.toString();
-        if (text === 'q' || text === '\u0003') void stop();
-        else if (text === 'r') void run([...watched]);
-      });
-    }
+    // Keys in a terminal (raw mode); lines ("r", "q") when stdin is a pipe, e.g. an editor task.
+    if (process.stdin.isTTY) process.stdin.setRawMode(true);
+    process.stdin.resume();
+    process.stdin.on('data', (key: Buffer) => {
+      const text = key.toString().trim();
+      if (text === 'q' || text === '\u0003') void stop();
+      else if (text === 'r') void run([...watched]);
+    });
+    process.stdin.on('end', () => process.stdin.pause());
   });
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ClassDeclaration, FunctionDeclaration, MethodDeclaration, Node, Project, SourceFile } from 'ts-morph';
 import type { Exercise } from '../catalog/catalog.js';
@@ -57,8 +58,12 @@ export class CodeChecker {
       const referenceFiles = this.addFiles(project, this.exercise.solutionDir);
       this.referenceApi = new Map(referenceFiles.map((sf) => [path.relative(this.exercise.solutionDir, sf.getFilePath()), extractApi(sf, morph)]));
     }
-    const files = this.addFiles(project, dir);
     const problems: CodeProblem[] = [];
+    const missing = this.exercise.manifest.files.filter((file) => !existsSync(path.join(dir, file)));
+    if (missing.length > 0) {
+      return missing.map((file) => ({ kind: 'api', file, message: `${file} is missing from ${dir}: restore it (bugbash reset puts the starter back, after a backup)` }));
+    }
+    const files = this.addFiles(project, dir);
     for (const sourceFile of files) {
       const relative = path.relative(dir, sourceFile.getFilePath());
       const syntactic = sourceFile.getPreEmitDiagnostics().filter((d) => d.getSourceFile()?.getFilePath() === sourceFile.getFilePath());

@@ -49,14 +49,19 @@ export async function gradeAll(exercise: Exercise, implementations: Implementati
   // Start vitest while the type checker works: the two overlap on two cores.
   host.warm().catch(() => undefined);
   try {
+    const repeat = options.repeat ?? 1;
+    // The suites start at once and the type check runs beside them: on two cores a check
+    // costs the longer of the two, not their sum. Code that does not compile is not graded:
+    // its run is stopped as soon as the checker says so.
+    const running = host.run(suiteJob(exercise, implementations, repeat));
     const checker = options.checker ?? new CodeChecker(exercise);
     const codeProblems = new Map<string, CodeProblem[]>();
     if (!options.skipCodeCheck) {
       for (const implementation of implementations) codeProblems.set(implementation.name, await checker.check(implementation.dir));
     }
     const runnable = implementations.filter((implementation) => !(codeProblems.get(implementation.name) ?? []).length);
-    const repeat = options.repeat ?? 1;
-    const run: SuiteRun | undefined = runnable.length > 0 ? await host.run(suiteJob(exercise, runnable, repeat)) : undefined;
+    if (runnable.length === 0) host.kill();
+    const run: SuiteRun | undefined = runnable.length > 0 ? await running : undefined;
     const durationMs = Date.now() - startedAt;
     return Array.from({ length: repeat }, (_, repetition) =>
       implementations.map((implementation) => {

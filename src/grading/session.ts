@@ -29,9 +29,17 @@ export class GradingSession {
   async check(changed: string[] = []): Promise<CheckResult> {
     const startedAt = Date.now();
     this.warm();
+    // Re-run and type check side by side; a verdict on code that does not compile is the
+    // compiler's, and the run it started is stopped.
+    const running = this.hasRun && this.host.alive ? this.host.rerun(changed) : this.host.run(suiteJob(this.exercise, [this.implementation]));
     const problems = await this.checker.check(this.implementation.dir);
-    if (problems.length > 0) return notCheckable(this.exercise, this.implementation, problems, Date.now() - startedAt);
-    const run = this.hasRun && this.host.alive ? await this.host.rerun(changed) : await this.host.run(suiteJob(this.exercise, [this.implementation]));
+    if (problems.length > 0) {
+      this.host.kill();
+      this.hasRun = false;
+      await running;
+      return notCheckable(this.exercise, this.implementation, problems, Date.now() - startedAt);
+    }
+    const run = await running;
     // A run that had to be stopped killed the host: the next check starts a fresh one.
     this.hasRun = this.host.alive;
     return verdictFor(this.exercise, this.implementation, run, 0, Date.now() - startedAt);

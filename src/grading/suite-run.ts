@@ -91,9 +91,16 @@ export class SuiteHost {
 
   private async execute(message: ParentMessage, repetitions: number): Promise<SuiteRun> {
     const startedAt = Date.now();
-    await this.warm();
-    const child = this.child!;
     const result: SuiteRun = { repetitions: [], moduleErrors: [], unhandled: [], durationMs: 0 };
+    const cancelled = (): SuiteRun => ({ ...result, stopped: { reason: 'crash', message: 'the run was cancelled', tests: [] }, durationMs: Date.now() - startedAt });
+    try {
+      await this.warm();
+    } catch {
+      return cancelled();
+    }
+    // kill() may have run while the host was starting (the code did not compile).
+    const child = this.child;
+    if (!child || !this.alive) return cancelled();
     let sawTest = false;
     let lastEventAt = Date.now();
 

@@ -1,3 +1,4 @@
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { test } from 'vitest';
 import { liveEnvs } from './env.js';
 import { LearnerFailure, toReport, type FailureReport } from './failure.js';
@@ -42,11 +43,44 @@ process.exit = ((code?: string | number | null) => {
 }) as typeof process.exit;
 void realExit;
 
+/**
+ * The same code must always get the same verdict, and verdicts show ids and values the code
+ * generated: inside hidden tests, randomUUID and Math.random are seeded and restart at every
+ * test. (Node's built-in ESM exports follow the module object after syncBuiltinESMExports.)
+ */
+const nodeCrypto = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+let generatedIds = 0;
+let randomState = 1;
+function deterministicUuid(): `${string}-${string}-${string}-${string}-${string}` {
+  generatedIds += 1;
+  return `00000000-0000-4000-8000-${generatedIds.toString(16).padStart(12, '0')}`;
+}
+nodeCrypto.randomUUID = deterministicUuid;
+try {
+  Object.defineProperty(globalThis.crypto, 'randomUUID', { value: deterministicUuid, configurable: true, writable: true });
+} catch {
+  // a runtime without a configurable Web Crypto keeps its own
+}
+Math.random = () => {
+  // mulberry32
+  randomState = (randomState + 0x6d2b79f5) | 0;
+  let t = Math.imul(randomState ^ (randomState >>> 15), 1 | randomState);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+syncBuiltinESMExports();
+
+function resetRandomness(): void {
+  generatedIds = 0;
+  randomState = 1;
+}
+
 function define(meta: HiddenTestMeta, name: string, body: () => Promise<void> | void, options: HiddenTestOptions): void {
   const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
   test(name, { meta: meta as never, timeout: timeout + VITEST_TIMEOUT_SLACK_MS }, async ({ task }) => {
     liveEnvs.clear();
     exitCalls.length = 0;
+    resetRandomness();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(timeoutFailure(timeout)), timeout);

@@ -150,6 +150,14 @@ describe('usage errors and the workspace', () => {
     expect(existsSync(path.join(cwd, 'from-env', 'tiny-wallet', 'wallet.ts'))).toBe(true);
   });
 
+  it('interview mode starts the clock and check shows the time left', () => {
+    const cwd = tempDir();
+    const start = bugbash(cwd, ['start', 'tiny-wallet', '--interview']);
+    expect(start.stdout).toContain('interview mode: the clock is running');
+    const check = bugbash(cwd, ['check']);
+    expect(check.stdout).toMatch(/Interview clock: (9m \d\ds|10m 00s) left\./);
+  });
+
   it('a corrupt progress file is reported and kept aside; the exercise files survive', () => {
     const cwd = tempDir();
     bugbash(cwd, ['start', 'tiny-wallet']);

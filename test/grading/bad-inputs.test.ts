@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { grade } from '../../src/grading/grade.js';
 import { directoryImplementation } from '../../src/grading/implementation.js';
 import type { CheckResult } from '../../src/grading/verdict.js';
+import { tempDir } from '../support/cli.js';
 import { fixtureExercise, learnerFixture } from '../support/fixtures.js';
 
 // The grader imports from dist/ at run time (the vitest host is a compiled child
@@ -37,6 +38,11 @@ describe('learner code is untrusted: every bad input ends in a clear verdict', (
     expect(result.problems.find((p) => p.kind === 'api')?.message).toBe(
       'Wallet.withdraw changed its signature: the hidden tests call withdraw(string, number): Promise<number>, yours is withdraw(string, number, string): Promise<number>',
     );
+  });
+
+  it('a deleted file is named, with how to restore it', async () => {
+    const result = await grade(exercise, directoryImplementation(tempDir(), 'workspace'));
+    expect(result.problems).toEqual([expect.objectContaining({ kind: 'api', file: 'wallet.ts', message: expect.stringContaining('bugbash reset puts the starter back') })]);
   });
 
   it('a promise that never settles is reported as a timeout and the other tests still run', async () => {
