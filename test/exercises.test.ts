@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateExercise } from '../src/authoring/validate.js';
@@ -28,8 +29,12 @@ describe.each(catalog.exercises.map((exercise) => [exercise.id, exercise] as con
 
   const alternativesDir = path.join(FIXTURES, 'alternatives', exercise.id);
   const alternatives = existsSync(alternativesDir) ? readdirSync(alternativesDir).sort() : [];
+  // An alternative holds only the files its fix changes; the rest are the reference's.
   it.each(alternatives)('the alternative correct fix "%s" is graded solved', async (name) => {
-    const result = await grade(exercise, directoryImplementation(path.join(alternativesDir, name), 'custom'));
+    const dir = mkdtempSync(path.join(os.tmpdir(), `bugbash-alternative-${exercise.id}-`));
+    cpSync(exercise.solutionDir, dir, { recursive: true });
+    cpSync(path.join(alternativesDir, name), dir, { recursive: true });
+    const result = await grade(exercise, directoryImplementation(dir, 'custom'));
     expect({ problems: result.problems, regressions: result.regressions, present: result.bugs.filter((bug) => bug.status !== 'fixed').map((bug) => bug.id) }).toEqual({
       problems: [],
       regressions: [],

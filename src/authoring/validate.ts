@@ -122,8 +122,11 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
   }
   report.referenceRuns = runs;
   const budget = options.budgetSeconds ?? 10;
-  const slow = report.timings.filter((timing) => timing.seconds > budget);
-  if (slow.length > 0) report.warnings.push(`the hidden tests took longer than the ${budget} s budget: ${slow.map((t) => `${t.implementation} ${t.seconds.toFixed(1)} s`).join(', ')}`);
+  for (const result of results!) {
+    if (result.testsMs / 1000 <= budget) continue;
+    const slowest = result.slowestTests.map((t) => `"${t.test}" ${(t.ms / 1000).toFixed(1)} s`).join(', ');
+    report.warnings.push(`the hidden tests of ${result.implementation} took ${(result.testsMs / 1000).toFixed(1)} s, over the ${budget} s budget; slowest: ${slowest}`);
+  }
   return finish();
 }
 

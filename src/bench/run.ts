@@ -10,7 +10,7 @@ import { findExercise, loadCatalog, PACKAGE_ROOT } from '../catalog/catalog.js';
 import { grade, gradeAll } from '../grading/grade.js';
 import { directoryImplementation, variantImplementation } from '../grading/implementation.js';
 import { GradingSession } from '../grading/session.js';
-import type { CheckResult } from '../grading/verdict.js';
+import { withoutTimings, type CheckResult } from '../grading/verdict.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const EXERCISE = process.env.BENCH_EXERCISE ?? 'payment-processor';
@@ -77,7 +77,7 @@ function workspaceWithStarter(): { cwd: string; dir: string } {
 }
 
 function stripTimes(result: CheckResult): unknown {
-  return { ...result, durationMs: 0, testsMs: 0 };
+  return withoutTimings(result);
 }
 
 async function main(): Promise<void> {

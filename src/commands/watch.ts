@@ -7,7 +7,7 @@ import { style } from '../report/style.js';
 import { interviewLine, recordCheck } from './check.js';
 import type { CommandContext } from './context.js';
 
-const DEBOUNCE_MS = 120;
+const DEBOUNCE_MS = 50;
 
 /**
  * Re-checks on every save. Watches the exercise folder (not the files), so editors that

@@ -86,6 +86,7 @@ export function notCheckable(exercise: Exercise, implementation: Implementation,
     problems: problems.map((problem) => ({ ...problem })),
     durationMs,
     testsMs: 0,
+    slowestTests: [],
   };
 }
 
@@ -152,6 +153,10 @@ export function verdictFor(exercise: Exercise, implementation: Implementation, r
     problems,
     durationMs,
     testsMs: Math.round(records.reduce((sum, record) => sum + record.durationMs, 0)),
+    slowestTests: [...records]
+      .sort((a, b) => b.durationMs - a.durationMs)
+      .slice(0, 3)
+      .map((record) => ({ test: record.name, ms: Math.round(record.durationMs) })),
   };
 }
 

@@ -50,6 +50,14 @@ export interface CheckResult {
   durationMs: number;
   /** Time spent inside this implementation's hidden tests (the sum over its tests). */
   testsMs: number;
+  /** The three slowest hidden tests, for authors keeping a suite within its budget. */
+  slowestTests: { test: string; ms: number }[];
+}
+
+/** A verdict without its timings: what must be identical for the same code. */
+export function withoutTimings(result: CheckResult): Omit<CheckResult, 'durationMs' | 'testsMs' | 'slowestTests'> {
+  const { durationMs: _duration, testsMs: _tests, slowestTests: _slowest, ...rest } = result;
+  return rest;
 }
 
 export function fixedCount(result: CheckResult): number {

@@ -32,9 +32,11 @@ async function errorsOf(root: string): Promise<string[]> {
 }
 
 describe('author validate: each unsound set gets an error naming the problem', () => {
-  it('the fixture set as it is validates', async () => {
-    const report = await validateExercise({ root: BASIC_SET, bundled: false }, 'tiny-wallet', { runs: 2 });
+  it('the fixture set as it is validates; a suite over its time budget is a warning naming the slowest tests', async () => {
+    const report = await validateExercise({ root: BASIC_SET, bundled: false }, 'tiny-wallet', { runs: 2, budgetSeconds: 0 });
     expect(report.errors).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.warnings.find((warning) => warning.startsWith('the hidden tests of reference took'))).toMatch(/over the 0 s budget; slowest: "two concurrent withdrawals never overdraw" \d/);
     expect(report.matrix.map((row) => [row.implementation, row.ok])).toEqual([
       ['starter', true],
       ['bug:overdraw-race', true],
