@@ -46,8 +46,6 @@ export async function gradeAll(exercise: Exercise, implementations: Implementati
   const startedAt = Date.now();
   const ownHost = !options.host;
   const host = options.host ?? new SuiteHost();
-  // Start vitest while the type checker works: the two overlap on two cores.
-  host.warm().catch(() => undefined);
   try {
     const repeat = options.repeat ?? 1;
     // The suites start at once and the type check runs beside them: on two cores a check

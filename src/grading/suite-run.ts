@@ -85,8 +85,13 @@ export class SuiteHost {
   }
 
   rerun(changed: string[]): Promise<SuiteRun> {
-    this.tests = new Map([...this.tests].map(([key, test]) => [key, { ...test, state: 'not-run' as const, errors: [], failure: undefined, durationMs: 0 }]));
+    this.resetOutcomes();
     return this.execute({ type: 'rerun', changed }, 1);
+  }
+
+  /** Keeps the collected tests, forgets how they ended (before a new repetition or re-run). */
+  private resetOutcomes(): void {
+    this.tests = new Map([...this.tests].map(([key, test]) => [key, { ...test, state: 'not-run' as const, errors: [], failure: undefined, durationMs: 0 }]));
   }
 
   private async execute(message: ParentMessage, repetitions: number): Promise<SuiteRun> {
@@ -121,19 +126,21 @@ export class SuiteHost {
         resolve(result);
       };
 
+      const stopStuck = (keys: string[]) => {
+        const tests = keys.map((key) => ({ ...this.tests.get(key)!, state: 'stuck' as const }));
+        for (const test of tests) this.tests.set(test.key, test);
+        finish({ reason: 'stuck', message: 'a test never finished and never yielded: synchronous code that does not return (an infinite loop?)', tests });
+      };
+
       const watchdog = setInterval(() => {
         const now = Date.now();
         const stuck = [...this.started].filter(([key, since]) => now - since > (this.tests.get(key)?.timeoutMs ?? 5_000) + STUCK_GRACE_MS);
         if (stuck.length > 0) {
-          const tests = stuck.map(([key]) => ({ ...this.tests.get(key)!, state: 'stuck' as const }));
-          for (const test of tests) this.tests.set(test.key, test);
-          finish({ reason: 'stuck', message: 'a test never finished and never yielded: synchronous code that does not return (an infinite loop?)', tests });
+          stopStuck(stuck.map(([key]) => key));
         } else if (sawTest && now - lastEventAt > this.longestTimeout() + STUCK_GRACE_MS) {
           // vitest batches its updates, so a worker stuck in synchronous code may never have
           // reported the test as started: silence longer than any test may take means the same.
-          const tests = [...this.started.keys()].map((key) => ({ ...this.tests.get(key)!, state: 'stuck' as const }));
-          for (const test of tests) this.tests.set(test.key, test);
-          finish({ reason: 'stuck', message: 'a test never finished and never yielded: synchronous code that does not return (an infinite loop?)', tests });
+          stopStuck([...this.started.keys()]);
         } else if (!sawTest && now - startedAt > LOAD_LIMIT_MS) {
           finish({ reason: 'load', message: `loading the code did not finish within ${LOAD_LIMIT_MS / 1000} s (an infinite loop at import?)`, tests: [] });
         } else if (now - startedAt > this.runLimitMs) {
@@ -171,7 +178,7 @@ export class SuiteHost {
             break;
           case 'run-end':
             result.repetitions.push(this.snapshot());
-            this.tests = new Map([...this.tests].map(([key, test]) => [key, { ...test, state: 'not-run' as const, errors: [], failure: undefined, durationMs: 0 }]));
+            this.resetOutcomes();
             if (result.repetitions.length >= repetitions) finish();
             break;
           case 'fatal':
