@@ -131,7 +131,7 @@ export function describeValue(value: unknown): string {
   try {
     const text = JSON.stringify(value);
     if (text === undefined) return String(value);
-    return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+    return text.length > 72 ? `${text.slice(0, 69)}...` : text;
   } catch {
     return String(value);
   }
