@@ -102,6 +102,7 @@ Examples:
     .description('prove a set is sound: format, markers, leaks, type and API parity, reference passes, each bug caught on its own')
     .option('--all', 'every exercise (the default when no id is given)')
     .option('--runs <n>', 'run the reference this many times to detect flakes', (value) => Number.parseInt(value, 10), 5)
+    .option('--budget <seconds>', 'warn when one implementation spends longer than this in the hidden tests', (value) => Number.parseFloat(value), 10)
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  $ bugbash author validate --all --sets ./my-set')
     .action((ids: string[], options) => run(async (context) => (await import('./commands/author.js')).authorValidateCommand(context, ids, options)));

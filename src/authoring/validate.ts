@@ -122,10 +122,11 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
   }
   report.referenceRuns = runs;
   const budget = options.budgetSeconds ?? 10;
+  const duration = (ms: number) => (ms < 1_000 ? `${ms} ms` : `${(ms / 1_000).toFixed(1)} s`);
   for (const result of results!) {
     if (result.testsMs / 1000 <= budget) continue;
-    const slowest = result.slowestTests.map((t) => `"${t.test}" ${(t.ms / 1000).toFixed(1)} s`).join(', ');
-    report.warnings.push(`the hidden tests of ${result.implementation} took ${(result.testsMs / 1000).toFixed(1)} s, over the ${budget} s budget; slowest: ${slowest}`);
+    const slowest = result.slowestTests.map((t) => `"${t.test}" ${duration(t.ms)}`).join(', ');
+    report.warnings.push(`the hidden tests of ${result.implementation} took ${duration(result.testsMs)}, over the ${budget} s budget; slowest: ${slowest}`);
   }
   return finish();
 }

@@ -8,7 +8,7 @@ import { style } from '../report/style.js';
 import { renderValidation } from '../report/validation.js';
 import type { CommandContext } from './context.js';
 
-export async function authorValidateCommand(context: CommandContext, ids: string[], options: { all?: boolean; runs?: number; json?: boolean }): Promise<number> {
+export async function authorValidateCommand(context: CommandContext, ids: string[], options: { all?: boolean; runs?: number; budget?: number; json?: boolean }): Promise<number> {
   context.trustSets = true;
   const catalog = context.catalog;
   const targets =
@@ -25,6 +25,7 @@ export async function authorValidateCommand(context: CommandContext, ids: string
     if (!options.json) process.stderr.write(style.dim(`validating ${target.id}…\n`));
     const report = await validateExercise(target.set, target.id, {
       runs: options.runs,
+      budgetSeconds: options.budget,
       onStep: options.json ? undefined : (step) => process.stderr.write(style.dim(`  ${step}\n`)),
     });
     reports.push(report);
