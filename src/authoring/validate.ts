@@ -71,12 +71,13 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
   const declared = new Set(exercise.bugs.map((bug) => bug.id));
   const { hunks, problems } = exerciseHunks(exercise);
   report.errors.push(...problems);
+  const references = new Map(exercise.manifest.files.map((file) => [file, readFileSync(path.join(exercise.solutionDir, file), 'utf8').split('\n')]));
   for (const hunk of hunks) {
     const where = `${path.join(exercise.starterDir, hunk.file)}:${hunk.starterLine}`;
     if (hunk.markers.length === 0) report.errors.push(`${where}: this change from the reference has no "// @bug <id>" marker; mark it, or make the line identical to the reference`);
     if (hunk.markers.length > 1) report.errors.push(`${where}: one change carries markers of ${hunk.markers.map((m) => `"${m}"`).join(' and ')}; separate the bugs' changes by at least one unchanged line`);
     for (const marker of hunk.markers) if (!declared.has(marker)) report.errors.push(`${where}: marker names "${marker}", which exercise.json does not declare (declared: ${[...declared].join(', ')})`);
-    const reference = readFileSync(path.join(exercise.solutionDir, hunk.file), 'utf8').split('\n').slice(hunk.referenceStart, hunk.referenceEnd);
+    const reference = references.get(hunk.file)!.slice(hunk.referenceStart, hunk.referenceEnd);
     if (hunk.markers.length === 1 && reference.join('\n') === hunk.starterLines.join('\n')) {
       report.errors.push(`${where}: the change marked "${hunk.markers[0]}" is identical to the reference, so the served code does not contain the bug`);
     }
@@ -97,7 +98,7 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
 
   step('type and API check');
   const checker = new CodeChecker(exercise);
-  const implementations: Implementation[] = [referenceImplementation(exercise), starterImplementation(exercise), ...exercise.bugs.map((bug) => variantImplementation(exercise, bug.id))];
+  const implementations: Implementation[] = [referenceImplementation(exercise), starterImplementation(exercise), ...exercise.bugs.map((bug) => variantImplementation(exercise, bug.id, hunks))];
   for (const implementation of implementations) {
     for (const problem of await checker.check(implementation.dir)) {
       const label = implementation.kind === 'variant' ? `the single-bug variant "${implementation.bug}"` : `the ${implementation.name}`;

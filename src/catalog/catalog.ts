@@ -6,7 +6,6 @@ import { ExerciseFormatError, UsageError } from '../errors.js';
 import { parseManifest, type BugSpec, type Manifest } from './manifest.js';
 import { computeHunks, malformedMarkers, type Hunk } from './markers.js';
 
-export { PACKAGE_ROOT, compiledPath } from '../paths.js';
 
 /** A directory laid out like ours: exercises/<id>/ and solutions/<id>/. */
 export interface ExerciseSet {

@@ -35,12 +35,17 @@ export function interviewLine(workspace: Workspace, exercise: Exercise, now = Da
   return left > 0 ? style.warn(`Interview clock: ${formatDuration(left)} left.`) : style.bad(`Interview clock: time is up (${formatDuration(-left)} over the ${interview.limitMinutes} minutes).`);
 }
 
+/** Grades the learner's files of one exercise and records the check in their progress. */
+export async function checkWorkspace(workspace: Workspace, exercise: Exercise): Promise<{ result: CheckResult; solvedLine?: string }> {
+  const result = await grade(exercise, directoryImplementation(workspace.exerciseDir(exercise), 'workspace'));
+  return { result, solvedLine: recordCheck(workspace, exercise, result) };
+}
+
 export async function checkCommand(context: CommandContext, id: string | undefined, options: CheckOptions): Promise<number> {
   const exercise = context.currentExercise(id);
   const workspace = context.workspace;
   workspace.requireStarted(exercise);
-  const result = await grade(exercise, directoryImplementation(workspace.exerciseDir(exercise), 'workspace'));
-  const solvedLine = recordCheck(workspace, exercise, result);
+  const { result, solvedLine } = await checkWorkspace(workspace, exercise);
   if (options.json) {
     context.print(JSON.stringify(result, null, 2));
   } else {

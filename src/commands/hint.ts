@@ -1,10 +1,8 @@
 import { statSync } from 'node:fs';
 import type { Exercise } from '../catalog/catalog.js';
-import { grade } from '../grading/grade.js';
-import { directoryImplementation } from '../grading/implementation.js';
 import { style } from '../report/style.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { recordCheck } from './check.js';
+import { checkWorkspace } from './check.js';
 import type { CommandContext } from './context.js';
 
 /** Bug ids fixed in the learner's current code: from the last check if nothing changed since, else a fresh check. */
@@ -12,8 +10,7 @@ async function fixedBugs(workspace: Workspace, exercise: Exercise): Promise<Set<
   const last = workspace.progress.exercise(exercise.id)?.lastCheck;
   const changedSince = (at: string) => workspace.filePaths(exercise).some((file) => (statSync(file, { throwIfNoEntry: false })?.mtime.getTime() ?? 0) > Date.parse(at));
   if (last && !changedSince(last.at)) return new Set(last.fixed);
-  const result = await grade(exercise, directoryImplementation(workspace.exerciseDir(exercise), 'workspace'));
-  recordCheck(workspace, exercise, result);
+  const { result } = await checkWorkspace(workspace, exercise);
   return new Set(result.bugs.filter((bug) => bug.status === 'fixed').map((bug) => bug.id));
 }
 

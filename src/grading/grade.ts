@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { compiledPath, hiddenSuites, type Exercise } from '../catalog/catalog.js';
+import { hiddenSuites, type Exercise } from '../catalog/catalog.js';
+import { cacheRoot, compiledPath } from '../paths.js';
 import type { SerializedFault, SuiteJob } from './protocol.js';
 import { CodeChecker, type CodeProblem } from './code-check.js';
-import { cacheRoot, type Implementation } from './implementation.js';
+import type { Implementation } from './implementation.js';
 import { SuiteHost, type SuiteRun, type TestRecord } from './suite-run.js';
 import type { BugVerdict, CheckResult, Problem, TestFailure } from './verdict.js';
 

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { cacheRoot } from '../paths.js';
 import path from 'node:path';
 import { exerciseHunks, type Exercise } from '../catalog/catalog.js';
-import { applyHunks, serve } from '../catalog/markers.js';
+import { applyHunks, serve, type Hunk } from '../catalog/markers.js';
 
 /** Which code the hidden suites run against. */
 export type ImplementationKind = 'workspace' | 'reference' | 'starter' | 'variant' | 'custom';
@@ -18,7 +18,6 @@ export interface Implementation {
   bug?: string;
 }
 
-export { cacheRoot } from '../paths.js';
 
 export function referenceImplementation(exercise: Exercise): Implementation {
   return { kind: 'reference', name: 'reference', dir: exercise.solutionDir };
@@ -37,9 +36,11 @@ export function starterImplementation(exercise: Exercise): Implementation {
   return { kind: 'starter', name: 'starter', dir: materialise(exercise, 'starter', servedFiles(exercise)) };
 }
 
-/** The reference with exactly one bug's marked hunks applied. */
-export function variantImplementation(exercise: Exercise, bugId: string): Implementation {
-  const { hunks } = exerciseHunks(exercise);
+/**
+ * The reference with exactly one bug's marked hunks applied. Callers building every variant
+ * pass the exercise's hunks, computed once.
+ */
+export function variantImplementation(exercise: Exercise, bugId: string, hunks: Hunk[] = exerciseHunks(exercise).hunks): Implementation {
   const files = new Map<string, string>();
   for (const file of exercise.manifest.files) {
     const reference = readFileSync(path.join(exercise.solutionDir, file), 'utf8');

@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { compiledPath } from '../catalog/catalog.js';
+import { compiledPath } from '../paths.js';
 import type { FailureReport } from '../harness/failure.js';
 import type { ParentMessage, SerializedFault, SuiteJob, TestInfo, TestState, WorkerEvent } from './protocol.js';
 
