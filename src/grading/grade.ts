@@ -5,7 +5,7 @@ import type { SerializedFault, SuiteJob } from './protocol.js';
 import { CodeChecker, type CodeProblem } from './code-check.js';
 import type { Implementation } from './implementation.js';
 import { SuiteHost, type SuiteRun, type TestRecord } from './suite-run.js';
-import type { BugVerdict, CheckResult, Problem, TestFailure } from './verdict.js';
+import type { BugVerdict, CheckResult, Problem, TestExploration, TestFailure } from './verdict.js';
 
 const HARNESS = compiledPath('harness/index.js');
 
@@ -86,6 +86,7 @@ export function notCheckable(exercise: Exercise, implementation: Implementation,
     durationMs,
     testsMs: 0,
     slowestTests: [],
+    exploration: [],
   };
 }
 
@@ -156,7 +157,27 @@ export function verdictFor(exercise: Exercise, implementation: Implementation, r
       .sort((a, b) => b.durationMs - a.durationMs)
       .slice(0, 3)
       .map((record) => ({ test: record.name, ms: Math.round(record.durationMs) })),
+    exploration: records.flatMap((record) => explorationOf(record)),
   };
+}
+
+/** One entry per exploring test: sampled if any of its scenarios was, orderings summed. */
+function explorationOf(record: TestRecord): TestExploration[] {
+  const explored = (record.exploration ?? []).filter((e) => e.mode !== 'replay');
+  if (explored.length === 0) return [];
+  const sampled = explored.filter((e) => e.mode === 'sampled');
+  const entry: TestExploration = {
+    test: record.name,
+    mode: sampled.length > 0 ? 'sampled' : 'exhaustive',
+    orderings: explored.reduce((sum, e) => sum + e.orderings, 0),
+    ms: explored.reduce((sum, e) => sum + e.ms, 0),
+  };
+  if (record.bug) entry.bug = record.bug;
+  if (sampled.length > 0) {
+    entry.runs = sampled.reduce((sum, e) => sum + (e.runs ?? 0), 0);
+    entry.seed = sampled[0]!.seed;
+  }
+  return [entry];
 }
 
 function failureFor(record: TestRecord, implDir: string, loadFailure: string | undefined): TestFailure {

@@ -1,5 +1,6 @@
 /** Messages between the grader (parent) and the process that hosts vitest (child). */
 import type { FailureReport } from '../harness/failure.js';
+import type { ExplorationRecord } from '../harness/tests.js';
 
 export interface SuiteJob {
   /** Exercise directory: the hidden suites live under it. */
@@ -35,7 +36,7 @@ export type WorkerEvent =
   | { type: 'ready' }
   | { type: 'collected'; test: TestInfo }
   | { type: 'started'; key: string; project: string }
-  | { type: 'result'; key: string; project: string; state: TestState; failure?: FailureReport; errors: SerializedFault[]; durationMs: number }
+  | { type: 'result'; key: string; project: string; state: TestState; failure?: FailureReport; exploration?: ExplorationRecord[]; errors: SerializedFault[]; durationMs: number }
   | { type: 'module-error'; project: string; file: string; errors: SerializedFault[] }
   | { type: 'unhandled'; errors: SerializedFault[] }
   | { type: 'run-end'; repetition: number }

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { compiledPath } from '../paths.js';
 import type { FailureReport } from '../harness/failure.js';
+import type { ExplorationRecord } from '../harness/tests.js';
 import type { ParentMessage, SerializedFault, SuiteJob, TestInfo, TestState, WorkerEvent } from './protocol.js';
 
 /** How long a single test may run past its own timeout before the learner's code is called stuck. */
@@ -13,6 +14,7 @@ const RUN_LIMIT_PER_IMPLEMENTATION_MS = 120_000;
 export interface TestRecord extends TestInfo {
   state: TestState | 'not-run' | 'stuck';
   failure?: FailureReport;
+  exploration?: ExplorationRecord[];
   errors: SerializedFault[];
   durationMs: number;
 }
@@ -91,7 +93,7 @@ export class SuiteHost {
 
   /** Keeps the collected tests, forgets how they ended (before a new repetition or re-run). */
   private resetOutcomes(): void {
-    this.tests = new Map([...this.tests].map(([key, test]) => [key, { ...test, state: 'not-run' as const, errors: [], failure: undefined, durationMs: 0 }]));
+    this.tests = new Map([...this.tests].map(([key, test]) => [key, { ...test, state: 'not-run' as const, errors: [], failure: undefined, exploration: undefined, durationMs: 0 }]));
   }
 
   private async execute(message: ParentMessage, repetitions: number): Promise<SuiteRun> {
@@ -166,7 +168,7 @@ export class SuiteHost {
           case 'result': {
             this.started.delete(event.key);
             const test = this.tests.get(event.key);
-            if (test) this.tests.set(event.key, { ...test, state: event.state, failure: event.failure, errors: event.errors, durationMs: event.durationMs });
+            if (test) this.tests.set(event.key, { ...test, state: event.state, failure: event.failure, exploration: event.exploration, errors: event.errors, durationMs: event.durationMs });
             break;
           }
           case 'module-error':

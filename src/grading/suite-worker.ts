@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { TestCase, TestModule, Vitest } from 'vitest/node';
 import type { HiddenTestMeta } from '../harness/tests.js';
+import { moduleStatePlugin } from './module-state.js';
 import type { ParentMessage, SerializedFault, SuiteJob, TestState, WorkerEvent } from './protocol.js';
 
 const send = (event: WorkerEvent) => process.send?.(event);
@@ -53,6 +54,7 @@ const reporter = {
       project: testCase.project.name,
       state: result.state as TestState,
       failure: meta.bugbashFailure,
+      exploration: meta.bugbashExploration,
       errors: faults(result.errors),
       durationMs: testCase.diagnostic()?.duration ?? 0,
     });
@@ -97,6 +99,7 @@ async function start(job: SuiteJob): Promise<void> {
       projects: job.implementations.map((implementation) => ({
         test: { name: implementation.name, root: job.root, include: job.include },
         resolve: { alias: alias(implementation.dir) },
+        plugins: [moduleStatePlugin(implementation.dir)],
       })),
     },
     { cacheDir: job.cacheDir, logLevel: 'silent', server: { watch: null } },

@@ -35,6 +35,24 @@ export interface Problem {
   column?: number;
 }
 
+/**
+ * How a race test's scenarios were explored: `exhaustive` means every distinct ordering of
+ * its transitions ran (a proof over all of them); `sampled` means the space was larger than
+ * the budget and `runs` orderings were drawn with a fixed seed.
+ */
+export interface TestExploration {
+  test: string;
+  /** The bug the test belongs to; absent for a guard. */
+  bug?: string;
+  mode: 'exhaustive' | 'sampled';
+  /** Complete orderings the exhaustive search ran (all of them when exhaustive). */
+  orderings: number;
+  /** Sampled orderings, when sampled. */
+  runs?: number;
+  seed?: number;
+  ms: number;
+}
+
 export interface CheckResult {
   exercise: string;
   /** Which code was graded: "workspace", "reference", "starter", "bug:<id>", "custom". */
@@ -52,12 +70,14 @@ export interface CheckResult {
   testsMs: number;
   /** The three slowest hidden tests, for authors keeping a suite within its budget. */
   slowestTests: { test: string; ms: number }[];
+  /** Every test that explored orderings, and how. */
+  exploration: TestExploration[];
 }
 
 /** A verdict without its timings: what must be identical for the same code. */
-export function withoutTimings(result: CheckResult): Omit<CheckResult, 'durationMs' | 'testsMs' | 'slowestTests'> {
-  const { durationMs: _duration, testsMs: _tests, slowestTests: _slowest, ...rest } = result;
-  return rest;
+export function withoutTimings(result: CheckResult): Omit<CheckResult, 'durationMs' | 'testsMs' | 'slowestTests' | 'exploration'> & { exploration: Omit<TestExploration, 'ms'>[] } {
+  const { durationMs: _duration, testsMs: _tests, slowestTests: _slowest, exploration, ...rest } = result;
+  return { ...rest, exploration: exploration.map(({ ms: _ms, ...explored }) => explored) };
 }
 
 export function fixedCount(result: CheckResult): number {

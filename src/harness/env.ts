@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Scheduler } from 'fast-check';
-import { fail } from './failure.js';
+import { fail, LearnerFailure } from './failure.js';
+import { markWorld, MemoryProbe } from './memory.js';
+import { Controller, EVERYTHING, nextMacrotask, nextTimerTick, type Touch } from './schedule.js';
 
 /**
  * How long an operation may stay pending while nothing else can make progress before it is
@@ -12,18 +13,28 @@ const STUCK_AFTER_IDLE_ROUNDS = QUICK_IDLE_ROUNDS + 200;
 
 interface Operation {
   env: Env;
+  /** 1, 2, … in start order; 0 is the test itself (calls made outside `env.run`). */
+  number: number;
   label: string;
   settled: boolean;
+  promise?: Promise<unknown>;
 }
 
-/**
- * The world a hidden test builds around the implementation: its async boundaries
- * (store calls, network calls) and the operations the test starts.
- *
- * With a fast-check scheduler, every `step` resolves when the scheduler says so, so the
- * same seed always gives the same interleaving. Without one, steps resolve on the next
- * macrotask, in call order: a real async boundary, deterministic.
- */
+export interface RunOptions {
+  /**
+   * `explored` (default under `explore`): the operation's arrival is a transition like any
+   * other, so it may start before, between or after every step of the others.
+   * `now`: it starts at once, when `run` is called (pin simultaneous starts).
+   */
+  arrival?: 'explored' | 'now';
+}
+
+/** An invariant broken at some step: the first one wins. */
+export interface Violation {
+  symptom: string;
+  interleaving: string[];
+}
+
 /** Envs created by the running test, so a timeout can name the calls that never settled. */
 export const liveEnvs = new Set<Env>();
 
@@ -34,20 +45,47 @@ export const liveEnvs = new Set<Env>();
  */
 const operationContext = new AsyncLocalStorage<Operation>();
 
+/**
+ * The world a hidden test builds around the implementation: its async boundaries (store
+ * calls, network calls), the operations the test starts, and the invariants that must hold
+ * after every write.
+ *
+ * Under `explore` the Env has a controller: every arrival, step and timer of an operation
+ * waits until the explorer releases it. Without one (`new Env()`), steps resolve on the next
+ * macrotask in call order: a real async boundary, deterministic.
+ */
 export class Env {
   readonly trace: string[] = [];
   private readonly operations: Operation[] = [];
+  private readonly invariants: { description: string; check: () => boolean | string | void }[] = [];
+  private readonly subjects: object[] = [];
+  readonly memory = new MemoryProbe(() => this.subjects);
+  /** Arrivals default for `run` when the option is not given. */
+  defaultArrival: 'explored' | 'now' = 'explored';
+  violation?: Violation;
+  private readonly testOperation: Operation;
 
-  constructor(readonly scheduler?: Scheduler) {
+  constructor(readonly controller?: Controller) {
+    markWorld(this);
     liveEnvs.add(this);
+    this.testOperation = { env: this, number: 0, label: '', settled: true };
   }
 
-  /** Starts an operation (a call into the implementation under test) under a label used in traces. */
-  run<T>(label: string, call: () => Promise<T> | T): Promise<T> {
-    const operation: Operation = { env: this, label, settled: false };
+  /**
+   * Starts an operation (a call into the implementation under test) under a label used in
+   * traces. Under `explore` its start is itself explored (see RunOptions).
+   */
+  run<T>(label: string, call: () => Promise<T> | T, options: RunOptions = {}): Promise<T> {
+    const operation: Operation = { env: this, number: this.operations.length + 1, label, settled: false };
     this.operations.push(operation);
-    return operationContext.run(operation, async () => {
+    const arrival = options.arrival ?? this.defaultArrival;
+    const arrives = this.controller && arrival === 'explored' ? this.controller.request(operation.number, 'arrive', `${label} arrives`, []) : undefined;
+    const promise = operationContext.run(operation, async () => {
       try {
+        if (arrives) {
+          await arrives;
+          this.trace.push(`${label} arrives`);
+        }
         const value = await call();
         this.trace.push(`${label} returned ${describeValue(value)}`);
         return value;
@@ -56,8 +94,11 @@ export class Env {
         throw error;
       } finally {
         operation.settled = true;
+        this.controller?.bump();
       }
     });
+    operation.promise = promise;
+    return promise;
   }
 
   /** The label of the operation the caller runs inside, if any. */
@@ -66,19 +107,29 @@ export class Env {
     return operation?.env === this ? operation.label : undefined;
   }
 
+  /** The operation the caller runs inside: a started one, or the test itself. */
+  currentOperation(): { number: number; label: string } {
+    const operation = operationContext.getStore();
+    return operation?.env === this ? operation : this.testOperation;
+  }
+
   /**
    * A real async boundary (a store or network round trip). `effect` runs when the step is
    * released, so the order of effects in the trace is the order in which they happened.
+   * `touches` says what the step reads and writes; a step that declares nothing is ordered
+   * against every other step (correct, but the explorer then has more orderings to try).
    */
-  async step<T>(description: string, effect: () => T | Promise<T>): Promise<T> {
-    const who = this.currentLabel();
-    if (this.scheduler) {
-      await this.scheduler.schedule(Promise.resolve(), who ? `${who}: ${description}` : description);
+  async step<T>(description: string, effect: () => T | Promise<T>, touches: readonly Touch[] = EVERYTHING): Promise<T> {
+    const operation = this.currentOperation();
+    const who = operation.label;
+    if (this.controller) {
+      await this.controller.request(operation.number, 'step', who ? `${who}: ${description}` : description, touches);
     } else {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextMacrotask();
     }
     const value = await effect();
     this.trace.push(`${who ? `${who}: ` : ''}${description}${value === undefined ? '' : ` → ${describeValue(value)}`}`);
+    if (touches.some((touch) => touch.write)) this.checkInvariants();
     return value;
   }
 
@@ -88,26 +139,69 @@ export class Env {
     this.trace.push(who ? `${who}: ${text}` : text);
   }
 
+  /**
+   * A rule that must hold at every moment, checked after every step that writes. `check`
+   * returns true (or nothing) when it holds, false or a description of what broke when not.
+   * A broken invariant fails the test with the step where it broke and the trace up to it.
+   */
+  invariant(description: string, check: () => boolean | string | void): void {
+    this.invariants.push({ description, check });
+  }
+
+  /**
+   * Tells the explorer where the implementation keeps in-process state: an instance built
+   * by the world. Its fields (maps of in-flight keys, busy flags, lock chains) are compared
+   * before and after every transition. Without a tracked instance every transition is taken
+   * to change memory, which is correct but explores far more orderings.
+   */
+  track<T extends object>(subject: T): T {
+    this.subjects.push(subject);
+    return subject;
+  }
+
+  checkInvariants(): void {
+    if (this.violation) return;
+    for (const { description, check } of this.invariants) {
+      let verdict: boolean | string | void;
+      try {
+        verdict = check();
+      } catch (error) {
+        verdict = `checking it threw ${describeError(error)}`;
+      }
+      if (verdict === true || verdict === undefined) continue;
+      const step = this.trace.at(-1) ?? 'the start';
+      const why = typeof verdict === 'string' ? `: ${verdict}` : '';
+      this.violation = { symptom: `${description} — broken right after "${step}"${why}`, interleaving: [...this.trace] };
+      return;
+    }
+  }
+
+  /** Fails the test if an invariant broke. */
+  assertInvariants(): void {
+    if (this.violation) throw new LearnerFailure({ symptom: this.violation.symptom, interleaving: this.violation.interleaving });
+  }
+
   /** Labels of operations that have not settled yet. */
   pending(): string[] {
     return this.operations.filter((op) => !op.settled).map((op) => op.label);
   }
 
   /**
-   * Lets every started operation run to completion, releasing scheduled steps. An operation
-   * that is still pending when nothing can make progress any more never settles (a lock that
-   * is never released, a promise never resolved): that fails the test with its name.
+   * Lets every started operation run to completion. An operation that is still pending when
+   * nothing can make progress any more never settles (a lock that is never released, a
+   * promise never resolved): that fails the test with its name.
    */
   async settle(): Promise<void> {
+    if (this.controller) {
+      // The explorer releases transitions; it fails the run itself if nothing can move.
+      while (this.operations.some((op) => !op.settled)) await Promise.allSettled(this.operations.map((op) => op.promise));
+      this.assertInvariants();
+      return;
+    }
     let idleRounds = 0;
     while (this.pending().length > 0) {
-      if (this.scheduler && this.scheduler.count() > 0) {
-        await this.scheduler.waitIdle();
-        idleRounds = 0;
-        continue;
-      }
       idleRounds += 1;
-      await new Promise<void>((resolve) => (idleRounds <= QUICK_IDLE_ROUNDS ? setImmediate(resolve) : setTimeout(resolve, 1)));
+      await (idleRounds <= QUICK_IDLE_ROUNDS ? nextMacrotask() : nextTimerTick());
       if (idleRounds > STUCK_AFTER_IDLE_ROUNDS) {
         const stuck = this.pending();
         fail(`timed out: ${stuck.join(', ')} never settled — something it awaits is never resolved (a lock never released?)`, {
@@ -115,6 +209,7 @@ export class Env {
         });
       }
     }
+    this.assertInvariants();
   }
 
   /** Waits for every operation, then returns how each one ended, in start order. */
@@ -125,13 +220,18 @@ export class Env {
   }
 }
 
+export { QUICK_IDLE_ROUNDS, STUCK_AFTER_IDLE_ROUNDS, operationContext };
+
+/** Longest rendering of one value in a trace line. */
+const TRACE_VALUE_CHARS = 72;
+
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > TRACE_VALUE_CHARS ? `${value.slice(0, TRACE_VALUE_CHARS - 3)}...` : value);
   try {
     const text = JSON.stringify(value);
     if (text === undefined) return String(value);
-    return text.length > 72 ? `${text.slice(0, 69)}...` : text;
+    return text.length > TRACE_VALUE_CHARS ? `${text.slice(0, TRACE_VALUE_CHARS - 3)}...` : text;
   } catch {
     return String(value);
   }

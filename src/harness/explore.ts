@@ -1,74 +1,396 @@
-import fc from 'fast-check';
-import { Env } from './env.js';
+import { Env, liveEnvs, operationContext, QUICK_IDLE_ROUNDS, STUCK_AFTER_IDLE_ROUNDS } from './env.js';
 import { LearnerFailure, type FailureDetails } from './failure.js';
-import { failureReport } from './tests.js';
+import { Controller, independent, nextMacrotask, nextTimerTick, realClearTimeout, realSetTimeout, type Footprint, type PendingTransition } from './schedule.js';
+import { failureReport, recordExploration, resetRandomness } from './tests.js';
 
 export interface ExploreOptions {
-  /** Fixed seed: the same code always meets the same interleavings. Default 1. */
+  /** Seed of the sampled fallback (and its record). Default 1. */
   seed?: number;
-  /** How many interleavings to try. Default 100. */
+  /**
+   * Most complete orderings the exhaustive search may run before it gives up and the
+   * scenario is sampled instead. Default 3,000.
+   */
+  orderings?: number;
+  /** Orderings the sampled fallback runs (PCT priorities, fixed seed). Default 300. */
   runs?: number;
+  /** `now` pins simultaneous starts for every `env.run` of the scenario (default `explored`). */
+  arrivals?: 'explored' | 'now';
+  /** Replays one schedule (a list of transition keys, as a failure reports it). For authors. */
+  replay?: string[];
+}
+
+/** How a scenario was explored: what a passing verdict is worth. */
+export type Exploration =
+  | { mode: 'exhaustive'; orderings: number }
+  | { mode: 'sampled'; orderings: number; runs: number; seed: number }
+  | { mode: 'replay'; orderings: 1 };
+
+type Scenario = (env: Env) => Promise<void>;
+
+interface RunResult {
+  env: Env;
+  /** Keys of the released transitions, in order. */
+  schedule: string[];
+  /** Operations whose transition was released, in order (for counting preemptions). */
+  operations: number[];
+  complete: boolean;
+  failure?: unknown;
+}
+
+/** Chooses which enabled transition runs next; null ends the run (nothing worth exploring). */
+interface Chooser {
+  choose(enabled: readonly PendingTransition[], depth: number, last: number | undefined): string | null;
+  observe(depth: number, footprint: Footprint): void;
 }
 
 /**
- * Runs `scenario` under many interleavings chosen by fast-check's scheduler (fixed seed,
- * bounded runs). The scenario starts operations with `env.run`, awaits `env.outcomes` or
- * `env.settle`, then checks the result. On failure, fast-check shrinks to a minimal
- * interleaving, and the learner sees that interleaving step by step.
+ * Runs `scenario` under every distinct ordering of its transitions (arrivals, steps,
+ * timers), found by a depth-first search with sleep sets: two orderings that differ only in
+ * the order of independent transitions (different keys, or reads of the same key, with no
+ * in-process memory written) are the same ordering and run once. When more than `orderings`
+ * complete runs are needed, the scenario is sampled instead with PCT priorities and a fixed
+ * seed. Either way the result is recorded on the test, and a failure is shrunk to the
+ * ordering with the fewest switches between operations that still fails.
  */
-export async function explore(options: ExploreOptions, scenario: (env: Env) => Promise<void>): Promise<void> {
-  const seed = options.seed ?? 1;
-  const runs = options.runs ?? 100;
-  const survey = Number(process.env.BUGBASH_SURVEY_SEEDS ?? 0);
-  if (survey > 0) await surveySeeds(survey, runs, scenario);
-  let lastFailure: { env: Env; error: unknown } | undefined;
-  let stuck: LearnerFailure | undefined;
-  const property = fc.asyncProperty(fc.scheduler(), async (scheduler) => {
-    // Once an operation was found stuck, shrinking cannot make the report clearer, and each
-    // stuck run costs an idle wait: fail the remaining runs at once and keep the first trace.
-    if (stuck) throw stuck;
-    // Yield to the event loop between interleavings, so the per-test timer can still fire
-    // (and name what never settled) when every run is pure microtasks.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    const env = new Env(scheduler);
-    try {
-      await scenario(env);
-    } catch (error) {
-      lastFailure = { env, error };
-      if (error instanceof LearnerFailure && error.details.symptom.startsWith('timed out:')) stuck = error;
-      throw error;
-    }
-  });
-  const result = await fc.check(property, { seed, numRuns: runs });
-  if (!result.failed || !lastFailure) return;
-  const { env, error } = lastFailure;
-  const details: FailureDetails =
-    error instanceof LearnerFailure ? { ...error.details } : { symptom: failureReport(error).symptom };
-  details.interleaving = details.interleaving?.length ? details.interleaving : env.trace;
-  details.seed = seed;
-  throw new LearnerFailure(details);
-}
-
-/**
- * Benchmark mode (`npm run bench`): how often this scenario's budget of `runs` interleavings
- * finds a failure, over `seeds` different seeds. Appends one JSON line to
- * $BUGBASH_SURVEY_OUT; the test itself then runs as usual with its fixed seed.
- */
-async function surveySeeds(seeds: number, runs: number, scenario: (env: Env) => Promise<void>): Promise<void> {
-  const { appendFileSync } = await import('node:fs');
-  const { expect } = await import('vitest');
-  let found = 0;
-  let interleavings = 0;
+export async function explore(options: ExploreOptions, scenario: Scenario): Promise<void> {
   const startedAt = performance.now();
-  for (let seed = 1; seed <= seeds; seed++) {
-    const property = fc.asyncProperty(fc.scheduler(), async (scheduler) => {
-      interleavings += 1;
-      await scenario(new Env(scheduler));
-    });
-    const result = await fc.check(property, { seed, numRuns: runs, endOnFailure: true });
-    if (result.failed) found += 1;
+  const seed = options.seed ?? 1;
+  const budget = options.orderings ?? 3_000;
+  const sampledRuns = options.runs ?? 300;
+  const run = (chooser: Chooser) => runOnce(scenario, chooser, options.arrivals ?? 'explored');
+  const finish = (exploration: Exploration, failed?: RunResult) => {
+    recordExploration({ ...exploration, ms: Math.round(performance.now() - startedAt) });
+    if (failed) throw asFailure(failed, exploration, seed);
+  };
+
+  if (options.replay) {
+    const result = await run(new PreferenceChooser(options.replay));
+    return finish({ mode: 'replay', orderings: 1 }, result.failure ? result : undefined);
   }
-  const seconds = (performance.now() - startedAt) / 1000;
-  const line = { test: expect.getState().currentTestName ?? 'unknown', runs, seeds, found, interleavings, interleavingsPerSecond: Math.round(interleavings / seconds) };
-  if (process.env.BUGBASH_SURVEY_OUT) appendFileSync(process.env.BUGBASH_SURVEY_OUT, `${JSON.stringify(line)}\n`);
+
+  const search = new SleepSetSearch();
+  let orderings = 0;
+  for (;;) {
+    const result = await run(search);
+    if (result.complete) orderings += 1;
+    if (result.failure !== undefined) return finish({ mode: 'exhaustive', orderings }, await shrink(scenario, options, result));
+    if (!search.next()) return finish({ mode: 'exhaustive', orderings });
+    if (orderings >= budget) break;
+  }
+
+  const expectedLength = search.firstLength;
+  for (let index = 0; index < sampledRuns; index++) {
+    const result = await run(new PctChooser(seed * 100_003 + index, expectedLength));
+    if (result.failure !== undefined) {
+      return finish({ mode: 'sampled', orderings, runs: index + 1, seed }, await shrink(scenario, options, result));
+    }
+  }
+  finish({ mode: 'sampled', orderings, runs: sampledRuns, seed });
+}
+
+/** One run of the scenario on a fresh Env, releasing one transition at a time. */
+async function runOnce(scenario: Scenario, chooser: Chooser, arrivals: 'explored' | 'now'): Promise<RunResult> {
+  // Each ordering is a fresh world: generated ids and random draws start over, so a replay
+  // meets exactly the same values.
+  resetRandomness();
+  const controller = new Controller();
+  const env = new Env(controller);
+  env.defaultArrival = arrivals;
+  const result: RunResult = { env, schedule: [], operations: [], complete: false };
+  let done = false;
+  let scenarioError: unknown;
+  const restoreTimers = virtualTimers(env, controller);
+  try {
+    void Promise.resolve()
+      .then(() => scenario(env))
+      .then(
+        () => {
+          done = true;
+          controller.bump();
+        },
+        (error: unknown) => {
+          done = true;
+          scenarioError = error ?? new Error('the scenario failed');
+          controller.bump();
+        },
+      );
+    // Taken once the scenario has built its world (and tracked the implementation).
+    let before: string | undefined;
+    let released: { key: string; operation: number; touches: PendingTransition['touches'] } | undefined;
+    let idleRounds = 0;
+    for (let depth = 0; ; ) {
+      await controller.quiesce();
+      before ??= env.memory.fingerprint();
+      if (released) {
+        // The transition ran to the next wait of everything it woke: now its footprint is known.
+        const after = env.memory.fingerprint();
+        chooser.observe(depth, { ...released, memoryWrite: after !== before });
+        before = after;
+        released = undefined;
+        depth += 1;
+      }
+      if (env.violation) {
+        result.failure = new LearnerFailure({ symptom: env.violation.symptom, interleaving: env.violation.interleaving });
+        return result;
+      }
+      if (done) break;
+      const enabled = controller.enabled();
+      if (enabled.length === 0) {
+        // Nothing waits on the world, yet the scenario has not finished: something awaits a
+        // promise nobody will resolve (a lock never released) — or a real timer or I/O.
+        idleRounds += 1;
+        await (idleRounds <= QUICK_IDLE_ROUNDS ? nextMacrotask() : nextTimerTick());
+        if (idleRounds > STUCK_AFTER_IDLE_ROUNDS) {
+          const stuck = env.pending();
+          const what = stuck.length > 0 ? `${stuck.join(', ')} never settled` : 'the test never finished';
+          result.failure = new LearnerFailure({
+            symptom: `timed out: ${what} — something it awaits is never resolved (a lock never released?)`,
+            interleaving: [...env.trace],
+          });
+          return result;
+        }
+        continue;
+      }
+      idleRounds = 0;
+      const key = chooser.choose(enabled, depth, result.operations.at(-1));
+      if (key === null) return result;
+      const transition = controller.release(key);
+      result.schedule.push(key);
+      result.operations.push(transition.operation);
+      released = { key, operation: transition.operation, touches: transition.touches };
+    }
+    result.complete = true;
+    if (scenarioError !== undefined) result.failure = scenarioError;
+    else {
+      // An invariant may break in the scenario's own last writes, after the final quiescence.
+      const violation = env.violation as Env['violation'];
+      if (violation) result.failure = new LearnerFailure({ symptom: violation.symptom, interleaving: violation.interleaving });
+    }
+    return result;
+  } finally {
+    restoreTimers();
+    // Thousands of orderings each build an Env: only the one running stays listed for a timeout report.
+    liveEnvs.delete(env);
+  }
+}
+
+interface SearchNode {
+  /** Keys enabled at this point, in order. */
+  enabled: string[];
+  /** Transitions that need not run here: an equivalent ordering already ran them first. */
+  sleep: Map<string, Footprint>;
+  /** Transitions already explored from here, with what they touched. */
+  done: Map<string, Footprint>;
+  chosen: string;
+  footprint?: Footprint;
+}
+
+/**
+ * Depth-first search over orderings with sleep sets (Godefroid, 1996): after the subtree of
+ * transition t has been explored from a point, t sleeps in the subtrees of its later
+ * siblings until a transition dependent on it runs. Complete runs are then pairwise
+ * inequivalent, and every class of equivalent orderings is run once.
+ */
+class SleepSetSearch implements Chooser {
+  private nodes: SearchNode[] = [];
+  private replayDepth = 0;
+  firstLength = 0;
+
+  choose(enabled: readonly PendingTransition[], depth: number, last: number | undefined): string | null {
+    const keys = enabled.map((transition) => transition.key);
+    if (depth < this.replayDepth) {
+      const node = this.nodes[depth]!;
+      // Same prefix, same enabled set, unless the code under test is not deterministic.
+      return keys.includes(node.chosen) ? node.chosen : null;
+    }
+    const sleep = depth === 0 ? new Map<string, Footprint>() : this.childSleep(this.nodes[depth - 1]!);
+    const candidates = keys.filter((key) => !sleep.has(key));
+    if (candidates.length === 0) return null;
+    const chosen = preferred(candidates, enabled, last);
+    this.nodes[depth] = { enabled: keys, sleep, done: new Map(), chosen };
+    this.nodes.length = depth + 1;
+    this.firstLength = Math.max(this.firstLength, depth + 1);
+    return chosen;
+  }
+
+  observe(depth: number, footprint: Footprint): void {
+    this.nodes[depth]!.footprint = footprint;
+  }
+
+  private childSleep(parent: SearchNode): Map<string, Footprint> {
+    const sleep = new Map<string, Footprint>();
+    const taken = parent.footprint!;
+    for (const [key, footprint] of [...parent.sleep, ...parent.done]) {
+      if (key !== parent.chosen && independent(footprint, taken)) sleep.set(key, footprint);
+    }
+    return sleep;
+  }
+
+  /** Moves to the next unexplored branch; false when the whole tree has been run. */
+  next(): boolean {
+    for (let depth = this.nodes.length - 1; depth >= 0; depth--) {
+      const node = this.nodes[depth]!;
+      if (node.footprint) node.done.set(node.chosen, node.footprint);
+      const candidate = node.enabled.find((key) => !node.done.has(key) && !node.sleep.has(key));
+      if (candidate !== undefined) {
+        node.chosen = candidate;
+        node.footprint = undefined;
+        this.nodes.length = depth + 1;
+        this.replayDepth = depth + 1;
+        return true;
+      }
+    }
+    return false;
+  }
+}
+
+/** Keeps running the operation that ran last when it can: fewer switches read better. */
+function preferred(candidates: string[], enabled: readonly PendingTransition[], last: number | undefined): string {
+  if (last !== undefined) {
+    const same = candidates.find((key) => enabled.find((t) => t.key === key)?.operation === last);
+    if (same !== undefined) return same;
+  }
+  return candidates[0]!;
+}
+
+/**
+ * PCT (Burckhardt et al., ASPLOS 2010): every operation gets a random priority, the highest
+ * enabled one runs, and at a few random depths the running operation drops below all others.
+ * Finds a bug of depth d with probability at least 1/(n·k^(d−1)) per run.
+ */
+class PctChooser implements Chooser {
+  private readonly random: () => number;
+  private readonly priorities = new Map<number, number>();
+  private readonly changePoints: Set<number>;
+  private lowered = 0;
+
+  constructor(seed: number, expectedLength: number, depth = 3) {
+    this.random = mulberry32(seed);
+    const length = Math.max(2, expectedLength);
+    this.changePoints = new Set(Array.from({ length: depth - 1 }, () => Math.floor(this.random() * length)));
+  }
+
+  choose(enabled: readonly PendingTransition[], depth: number): string | null {
+    for (const transition of enabled) {
+      if (!this.priorities.has(transition.operation)) this.priorities.set(transition.operation, 1_000 + this.random());
+    }
+    let best = enabled[0]!;
+    for (const transition of enabled) if (this.priorities.get(transition.operation)! > this.priorities.get(best.operation)!) best = transition;
+    if (this.changePoints.has(depth)) this.priorities.set(best.operation, -++this.lowered);
+    return best.key;
+  }
+
+  observe(): void {}
+}
+
+/** Follows a schedule where it can; where its next key is not enabled, the first one that is. */
+class PreferenceChooser implements Chooser {
+  private index = 0;
+  constructor(private readonly schedule: readonly string[]) {}
+
+  choose(enabled: readonly PendingTransition[]): string | null {
+    const wanted = this.schedule[this.index];
+    this.index += 1;
+    return enabled.find((t) => t.key === wanted)?.key ?? enabled[0]!.key;
+  }
+
+  observe(): void {}
+}
+
+/** Switches from one operation to another: what a reader has to follow. */
+function switches(operations: number[]): number {
+  let count = 0;
+  for (let i = 1; i < operations.length; i++) if (operations[i] !== operations[i - 1]) count += 1;
+  return count;
+}
+
+const SHRINK_REPLAYS = 80;
+
+/**
+ * Shrinks a failing ordering: swaps adjacent transitions of different operations while the
+ * scenario still fails and the ordering has fewer switches, so the trace a learner reads
+ * has as few back-and-forths as the failure allows.
+ */
+async function shrink(scenario: Scenario, options: ExploreOptions, failed: RunResult): Promise<RunResult> {
+  // A stuck operation reads the same in every ordering, and each replay costs an idle wait.
+  if (failed.failure instanceof LearnerFailure && failed.failure.details.symptom.startsWith('timed out:')) return failed;
+  let best = failed;
+  let replays = 0;
+  let improved = true;
+  while (improved && replays < SHRINK_REPLAYS) {
+    improved = false;
+    for (let i = 0; i + 1 < best.schedule.length && replays < SHRINK_REPLAYS; i++) {
+      if (best.operations[i] === best.operations[i + 1]) continue;
+      const candidate = [...best.schedule];
+      [candidate[i], candidate[i + 1]] = [candidate[i + 1]!, candidate[i]!];
+      replays += 1;
+      const result = await runOnce(scenario, new PreferenceChooser(candidate), options.arrivals ?? 'explored');
+      if (result.failure !== undefined && sameKind(result.failure, failed.failure) && switches(result.operations) < switches(best.operations)) {
+        best = result;
+        improved = true;
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+function sameKind(a: unknown, b: unknown): boolean {
+  return failureReport(a).symptom.split('\n')[0] === failureReport(b).symptom.split('\n')[0];
+}
+
+function asFailure(failed: RunResult, exploration: Exploration, seed: number): LearnerFailure {
+  const error = failed.failure;
+  const details: FailureDetails = error instanceof LearnerFailure ? { ...error.details } : { symptom: failureReport(error).symptom };
+  details.interleaving = details.interleaving?.length ? details.interleaving : [...failed.env.trace];
+  if (exploration.mode === 'sampled') details.seed = seed;
+  details.schedule = failed.schedule;
+  details.exploration = exploration.mode === 'exhaustive' ? `exhaustive, failed on ordering ${exploration.orderings}` : exploration.mode === 'sampled' ? `sampled, failed on run ${exploration.runs} (seed ${seed})` : 'replay';
+  return new LearnerFailure(details);
+}
+
+/**
+ * Timers set inside an operation are transitions too: they fire when the explorer releases
+ * them, not when the wall clock says, so backoff and polling code is explored and replayed
+ * like any other wait.
+ */
+function virtualTimers(env: Env, controller: Controller): () => void {
+  const originalSet = globalThis.setTimeout;
+  const originalClear = globalThis.clearTimeout;
+  const virtual = new WeakSet<object>();
+  const patchedSet = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const operation = operationContext.getStore();
+    if (!operation || operation.env !== env || typeof callback !== 'function') return realSetTimeout(() => (callback as (...a: unknown[]) => void)(...args), ms);
+    const timer = controller.timer(operation.number, `${operation.label}: timer of ${ms ?? 0} ms fires`, () => callback(...args));
+    const handle = {
+      cancel: timer.cancel,
+      ref: () => handle,
+      unref: () => handle,
+      hasRef: () => true,
+      refresh: () => handle,
+      [Symbol.toPrimitive]: () => 0,
+    };
+    virtual.add(handle);
+    return handle as unknown as NodeJS.Timeout;
+  }) as unknown as typeof setTimeout;
+  const patchedClear = ((handle: unknown) => {
+    if (handle && typeof handle === 'object' && virtual.has(handle)) (handle as { cancel(): void }).cancel();
+    else realClearTimeout(handle as NodeJS.Timeout);
+  }) as typeof clearTimeout;
+  globalThis.setTimeout = patchedSet;
+  globalThis.clearTimeout = patchedClear;
+  return () => {
+    globalThis.setTimeout = originalSet;
+    globalThis.clearTimeout = originalClear;
+  };
+}
+
+function mulberry32(seed: number): () => number {
+  let state = seed | 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

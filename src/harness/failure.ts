@@ -14,8 +14,12 @@ export interface FailureDetails {
   actual?: unknown;
   /** The operations that led here, for model-based comparisons. */
   steps?: string[];
-  /** The fast-check seed that reproduces the failure. */
+  /** The seed that reproduces the failure (sampled exploration, model comparison). */
   seed?: number;
+  /** The failing ordering as transition keys: `explore({ replay })` runs exactly it. */
+  schedule?: string[];
+  /** How the scenario was explored when it failed, in words. */
+  exploration?: string;
 }
 
 /** The structured-cloneable form that crosses the vitest worker boundary. */
@@ -26,6 +30,8 @@ export interface FailureReport {
   expected?: string;
   actual?: string;
   seed?: number;
+  schedule?: string[];
+  exploration?: string;
 }
 
 export class LearnerFailure extends Error {
@@ -49,6 +55,8 @@ export function toReport(details: FailureDetails): FailureReport {
   if ('expected' in details && details.expected !== undefined) report.expected = show(details.expected);
   if ('actual' in details && details.actual !== undefined) report.actual = show(details.actual);
   if (details.seed !== undefined) report.seed = details.seed;
+  if (details.schedule?.length) report.schedule = [...details.schedule];
+  if (details.exploration) report.exploration = details.exploration;
   return report;
 }
 

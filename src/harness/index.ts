@@ -5,10 +5,12 @@
  */
 export { default as fc } from 'fast-check';
 export { describe, beforeEach, afterEach, expect } from 'vitest';
-export { bug, guard, failureReport, type HiddenTestMeta, type HiddenTestOptions } from './tests.js';
-export { Env, describeValue, describeError } from './env.js';
-export { FakeStore, FakeClock } from './fakes.js';
-export { explore, type ExploreOptions } from './explore.js';
+export { bug, guard, failureReport, type HiddenTestMeta, type HiddenTestOptions, type ExplorationRecord } from './tests.js';
+export { Env, describeValue, describeError, type RunOptions } from './env.js';
+export { FakeStore, FakeClock, StoreUnavailableError, type StoreFault } from './fakes.js';
+export { markWorld } from './memory.js';
+export { EVERYTHING, type Touch } from './schedule.js';
+export { explore, type ExploreOptions, type Exploration } from './explore.js';
 export { compareWithReference, type Comparison, type Side } from './compare.js';
 export { expectSame, expectThat, expectRejects, expectResolves, outcome, errorCode, type Outcome } from './expect.js';
 export { LearnerFailure, fail, show, renderPlain, type FailureDetails, type FailureReport } from './failure.js';

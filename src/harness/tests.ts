@@ -7,6 +7,29 @@ import { LearnerFailure, toReport, type FailureReport } from './failure.js';
 export interface HiddenTestMeta {
   bugbash: { kind: 'bug'; bug: string } | { kind: 'guard' };
   bugbashFailure?: FailureReport;
+  /** How each `explore` of the test went: what a pass is worth. */
+  bugbashExploration?: ExplorationRecord[];
+}
+
+/** One `explore` call: exhaustive (a proof over every ordering) or sampled (runs, seed). */
+export interface ExplorationRecord {
+  mode: 'exhaustive' | 'sampled' | 'replay';
+  orderings: number;
+  runs?: number;
+  seed?: number;
+  ms: number;
+}
+
+let recorded: ExplorationRecord[] = [];
+
+/** What the running test explored so far (read by our own tests). */
+export function explorations(): readonly ExplorationRecord[] {
+  return recorded;
+}
+
+/** Called by `explore` when it finishes, passed or failed. */
+export function recordExploration(record: ExplorationRecord): void {
+  recorded.push(record);
 }
 
 export interface HiddenTestOptions {
@@ -70,7 +93,8 @@ Math.random = () => {
 };
 syncBuiltinESMExports();
 
-function resetRandomness(): void {
+/** Generated ids and random draws start over (each test, and each explored ordering). */
+export function resetRandomness(): void {
   generatedIds = 0;
   randomState = 1;
 }
@@ -80,6 +104,7 @@ function define(meta: HiddenTestMeta, name: string, body: () => Promise<void> | 
   test(name, { meta: meta as never, timeout: timeout + VITEST_TIMEOUT_SLACK_MS }, async ({ task }) => {
     liveEnvs.clear();
     exitCalls.length = 0;
+    recorded = [];
     resetRandomness();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
@@ -87,6 +112,8 @@ function define(meta: HiddenTestMeta, name: string, body: () => Promise<void> | 
     });
     try {
       await Promise.race([Promise.resolve().then(body), timedOut]);
+      // Invariants hold at every moment, also in tests that never asked for outcomes.
+      for (const env of liveEnvs) if (!env.controller) env.assertInvariants();
       if (exitCalls.length > 0) {
         throw new LearnerFailure({ symptom: `your code called process.exit(${exitCalls[0] ?? ''}): library code must report errors, never end the process` });
       }
@@ -96,6 +123,7 @@ function define(meta: HiddenTestMeta, name: string, body: () => Promise<void> | 
     } finally {
       clearTimeout(timer);
       liveEnvs.clear();
+      if (recorded.length > 0) (task.meta as unknown as HiddenTestMeta).bugbashExploration = recorded;
     }
   });
 }

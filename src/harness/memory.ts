@@ -1,0 +1,155 @@
+/**
+ * What the explorer knows about the implementation's in-process memory: a fingerprint of
+ * every value reachable from the implementation instances a world tracks and from the
+ * module-level bindings of the implementation's files. A transition whose fingerprint
+ * differs before and after it wrote memory; every transition is assumed to read it.
+ *
+ * The world's own fakes are left out (their state changes only in declared steps): the
+ * harness marks its fakes, and a world marks its own with `markWorld`.
+ */
+const WORLD = Symbol.for('bugbash.world');
+/** Filled by the grader's transform of implementation modules (see moduleStatePlugin). */
+const MODULE_STATE = Symbol.for('bugbash.moduleState');
+
+export interface ModuleState {
+  id: string;
+  /** The current values of the module's top-level bindings. */
+  read: () => unknown[];
+  /** Set when the module holds state no reflection can see (class `#private` fields). */
+  opaque: boolean;
+}
+
+/** Marks an object as part of the test's world, not the implementation's memory. */
+export function markWorld<T extends object>(object: T): T {
+  Object.defineProperty(object, WORLD, { value: true, enumerable: false });
+  return object;
+}
+
+export function moduleStates(): ModuleState[] {
+  return ((globalThis as Record<symbol, unknown>)[MODULE_STATE] as ModuleState[] | undefined) ?? [];
+}
+
+/** Past this many visited values a fingerprint is not worth computing: treat as always changed. */
+const MAX_NODES = 20_000;
+
+export class MemoryProbe {
+  private readonly identities = new WeakMap<object, number>();
+  private nextIdentity = 1;
+  private opaqueTick = 0;
+
+  constructor(private readonly subjects: () => readonly object[]) {}
+
+  /**
+   * True when nothing tells the probe where in-process state lives (no tracked instance):
+   * then every transition must be assumed to write memory.
+   */
+  get blind(): boolean {
+    return this.subjects().length === 0;
+  }
+
+  fingerprint(): string {
+    if (this.blind) return `opaque:${++this.opaqueTick}`;
+    const parts: string[] = [];
+    const seen = new Set<object>();
+    let nodes = 0;
+    const identity = (value: object) => {
+      let id = this.identities.get(value);
+      if (id === undefined) {
+        id = this.nextIdentity++;
+        this.identities.set(value, id);
+      }
+      return id;
+    };
+    const visit = (value: unknown): void => {
+      if (++nodes > MAX_NODES) throw new TooLarge();
+      switch (typeof value) {
+        case 'undefined':
+          parts.push('u');
+          return;
+        case 'string':
+          parts.push(`s${value.length}:${value}`);
+          return;
+        case 'number':
+        case 'boolean':
+        case 'bigint':
+          parts.push(`${typeof value}:${String(value)}`);
+          return;
+        case 'symbol':
+          parts.push(`sym:${value.description ?? ''}`);
+          return;
+        case 'function':
+          parts.push(`f${identity(value)}`);
+          // A class's static fields are memory too; plain functions are only compared by identity.
+          if (seen.has(value) || !/^class[\s{]/.test(Function.prototype.toString.call(value))) return;
+          seen.add(value);
+          visitProperties(value, new Set(['prototype', 'length', 'name']));
+          return;
+      }
+      if (value === null) {
+        parts.push('null');
+        return;
+      }
+      const object = value as object;
+      if ((object as Record<symbol, unknown>)[WORLD]) {
+        parts.push('world');
+        return;
+      }
+      const id = identity(object);
+      if (seen.has(object)) {
+        parts.push(`ref${id}`);
+        return;
+      }
+      seen.add(object);
+      if (object instanceof Promise || object instanceof WeakMap || object instanceof WeakSet || object instanceof WeakRef) {
+        parts.push(`o${id}`);
+        return;
+      }
+      if (object instanceof Date) {
+        parts.push(`date:${object.getTime()}`);
+        return;
+      }
+      if (object instanceof Map) {
+        parts.push(`map${id}(`);
+        for (const [k, v] of object) {
+          visit(k);
+          visit(v);
+        }
+        parts.push(')');
+        return;
+      }
+      if (object instanceof Set) {
+        parts.push(`set${id}(`);
+        for (const v of object) visit(v);
+        parts.push(')');
+        return;
+      }
+      parts.push(`obj${id}(`);
+      visitProperties(object);
+      parts.push(')');
+    };
+    const visitProperties = (object: object, skip?: Set<string>) => {
+      for (const key of Reflect.ownKeys(object)) {
+        if (typeof key === 'string' && skip?.has(key)) continue;
+        const descriptor = Object.getOwnPropertyDescriptor(object, key);
+        if (!descriptor || !('value' in descriptor)) continue;
+        parts.push(typeof key === 'symbol' ? `[${key.description ?? ''}]` : key);
+        visit(descriptor.value);
+      }
+    };
+    try {
+      for (const subject of this.subjects()) visit(subject);
+      for (const module of moduleStates()) {
+        parts.push(`module:${module.id}`);
+        if (module.opaque) parts.push(`opaque:${++this.opaqueTick}`);
+        else visit(module.read());
+      }
+    } catch (error) {
+      if (error instanceof TooLarge) return `opaque:${++this.opaqueTick}`;
+      // A binding still in its temporal dead zone, or a proxy that throws: say "changed".
+      return `opaque:${++this.opaqueTick}`;
+    }
+    return parts.join('\u0001');
+  }
+}
+
+class TooLarge extends Error {}

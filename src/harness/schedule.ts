@@ -1,0 +1,141 @@
+/**
+ * The cooperative scheduler under `explore`. Every point where an operation waits for the
+ * world — its arrival, a store or network round trip, a timer it set — is a *transition*
+ * that waits here until the explorer releases it. The explorer releases one transition at
+ * a time and waits until the code it woke up has run to its next wait (quiescence), so a
+ * run is a sequence of atomic transitions that can be replayed exactly.
+ */
+
+/** What a step reads or writes: a resource (a store's name), optionally one key of it. */
+export interface Touch {
+  resource: string;
+  /** Absent: the whole resource (e.g. a table scan). */
+  key?: string;
+  write: boolean;
+}
+
+/** A step that declares nothing touches everything: it is ordered against every other. */
+export const EVERYTHING: readonly Touch[] = [{ resource: '*', write: true }];
+
+export type TransitionKind = 'arrive' | 'step' | 'timer';
+
+export interface PendingTransition {
+  /** Stable across replays: operation number and the operation's n-th wait. */
+  key: string;
+  operation: number;
+  kind: TransitionKind;
+  description: string;
+  touches: readonly Touch[];
+  release: () => void;
+}
+
+/** A transition as it happened: what it was declared to touch and whether it wrote memory. */
+export interface Footprint {
+  key: string;
+  operation: number;
+  touches: readonly Touch[];
+  memoryWrite: boolean;
+}
+
+export function touchesConflict(a: readonly Touch[], b: readonly Touch[]): boolean {
+  for (const x of a) {
+    for (const y of b) {
+      if (!x.write && !y.write) continue;
+      if (x.resource === '*' || y.resource === '*') return true;
+      if (x.resource !== y.resource) continue;
+      if (x.key === undefined || y.key === undefined || x.key === y.key) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Two transitions are independent when running them in either order leads to the same
+ * state: different operations, no conflicting touches, and neither changed in-process
+ * memory (which every transition may read).
+ */
+export function independent(a: Footprint, b: Footprint): boolean {
+  if (a.operation === b.operation) return false;
+  if (a.memoryWrite || b.memoryWrite) return false;
+  return !touchesConflict(a.touches, b.touches);
+}
+
+const realSetImmediate = globalThis.setImmediate;
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
+
+export function nextMacrotask(): Promise<void> {
+  return new Promise<void>((resolve) => realSetImmediate(resolve));
+}
+
+export function nextTimerTick(): Promise<void> {
+  return new Promise<void>((resolve) => realSetTimeout(resolve, 1));
+}
+
+export class Controller {
+  private readonly pending: PendingTransition[] = [];
+  private readonly requests = new Map<number, number>();
+  /** Bumped on every new wait, release and settlement: quiescence is "no bump for a while". */
+  private version = 0;
+
+  request(operation: number, kind: TransitionKind, description: string, touches: readonly Touch[]): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.add(operation, kind, description, touches, resolve);
+    });
+  }
+
+  /** A timer set inside an operation: it fires when the explorer releases it. */
+  timer(operation: number, description: string, fire: () => void): { cancel(): void } {
+    const key = this.add(operation, 'timer', description, [], fire);
+    return {
+      cancel: () => {
+        const index = this.pending.findIndex((p) => p.key === key);
+        if (index >= 0) this.pending.splice(index, 1);
+        this.bump();
+      },
+    };
+  }
+
+  private add(operation: number, kind: TransitionKind, description: string, touches: readonly Touch[], release: () => void): string {
+    const n = this.requests.get(operation) ?? 0;
+    this.requests.set(operation, n + 1);
+    const key = `${operation}.${n}`;
+    this.pending.push({ key, operation, kind, description, touches, release });
+    this.bump();
+    return key;
+  }
+
+  bump(): void {
+    this.version += 1;
+  }
+
+  enabled(): readonly PendingTransition[] {
+    return [...this.pending].sort((a, b) => compareKeys(a.key, b.key));
+  }
+
+  release(key: string): PendingTransition {
+    const index = this.pending.findIndex((p) => p.key === key);
+    if (index < 0) throw new Error(`internal: no pending transition ${key}`);
+    const [transition] = this.pending.splice(index, 1);
+    this.bump();
+    transition!.release();
+    return transition!;
+  }
+
+  /**
+   * Waits until the code woken by the last release has run to its next wait. One macrotask
+   * drains every microtask chain, however deep; code that waits on a macrotask of its own
+   * (setImmediate, real I/O) runs on later turns, deterministically after the next choice.
+   */
+  quiesce(): Promise<void> {
+    return nextMacrotask();
+  }
+}
+
+export function compareKeys(a: string, b: string): number {
+  const [ao, an] = a.split('.').map(Number) as [number, number];
+  const [bo, bn] = b.split('.').map(Number) as [number, number];
+  return ao - bo || an - bn;
+}
+
+export { realSetTimeout, realClearTimeout };
