@@ -1,6 +1,9 @@
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Unit tests of an exercise's own fakes (hidden/fakes.ts) import the harness as suites do.
+  resolve: { alias: { 'bugbash/harness': path.join(import.meta.dirname, 'src/harness/index.ts') } },
   test: {
     include: ['test/**/*.test.ts'],
     // Hidden suites of fixture sets are run by the grader, not as our own tests.

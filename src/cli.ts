@@ -104,6 +104,7 @@ Examples:
     .option('--runs <n>', 'run the reference this many times to detect flakes', (value) => Number.parseInt(value, 10), 5)
     .option('--budget <seconds>', 'warn when one implementation spends longer than this in the hidden tests', (value) => Number.parseFloat(value), 10)
     .option('--json', 'print JSON')
+    .option('-v, --verbose', 'list every fixture and how each race test was explored')
     .addHelpText('after', '\nExample:\n  $ bugbash author validate --all --sets ./my-set')
     .action((ids: string[], options) => run(async (context) => (await import('./commands/author.js')).authorValidateCommand(context, ids, options)));
   author

@@ -6,8 +6,9 @@ import { markValidated } from '../catalog/stamp.js';
 import { ExerciseFormatError } from '../errors.js';
 import { CodeChecker } from '../grading/code-check.js';
 import { gradeAll } from '../grading/grade.js';
-import { referenceImplementation, starterImplementation, variantImplementation, type Implementation } from '../grading/implementation.js';
-import type { CheckResult } from '../grading/verdict.js';
+import { fixtureImplementation, referenceImplementation, starterImplementation, variantImplementation, type Implementation } from '../grading/implementation.js';
+import { loadFixtures, type Fixture } from '../catalog/fixtures.js';
+import type { CheckResult, TestExploration } from '../grading/verdict.js';
 import { DEFAULT_LEAK_WORDS, findLeaks } from './leaks.js';
 
 export interface ValidateOptions {
@@ -29,6 +30,17 @@ export interface MatrixRow {
   ok: boolean;
 }
 
+export interface FixtureRow {
+  /** "alternative:<name>" or "wrong:<name>" */
+  implementation: string;
+  /** Bugs the grader reported present (not fixed). */
+  present: string[];
+  /** Bugs it had to leave present (wrong fixes), [] for alternatives. */
+  expected: string[];
+  regressions: number;
+  ok: boolean;
+}
+
 export interface ValidationReport {
   id: string;
   ok: boolean;
@@ -37,6 +49,10 @@ export interface ValidationReport {
   bugs: { id: string; category: string; tests: number }[];
   guards: number;
   matrix: MatrixRow[];
+  /** Every fixture graded: alternatives solved, wrong fixes with their bugs present. */
+  fixtures: FixtureRow[];
+  /** How the reference's race tests were explored (exhaustive proof or sampled). */
+  exploration: TestExploration[];
   referenceRuns: number;
   timings: { implementation: string; seconds: number }[];
   durationMs: number;
@@ -45,7 +61,7 @@ export interface ValidationReport {
 /** Every check of `author validate` for one exercise; problems are collected, never thrown. */
 export async function validateExercise(set: ExerciseSet, id: string, options: ValidateOptions = {}): Promise<ValidationReport> {
   const startedAt = Date.now();
-  const report: ValidationReport = { id, ok: false, errors: [], warnings: [], bugs: [], guards: 0, matrix: [], referenceRuns: 0, timings: [], durationMs: 0 };
+  const report: ValidationReport = { id, ok: false, errors: [], warnings: [], bugs: [], guards: 0, matrix: [], fixtures: [], exploration: [], referenceRuns: 0, timings: [], durationMs: 0 };
   const step = options.onStep ?? (() => undefined);
   let loaded: Exercise | undefined;
   const finish = () => {
@@ -96,23 +112,38 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
   }
   if (report.errors.length > 0) return finish();
 
+  const { fixtures, problems: fixtureProblems } = loadFixtures(exercise);
+  report.errors.push(...fixtureProblems);
+  if (report.errors.length > 0) return finish();
+
   step('type and API check');
   const checker = new CodeChecker(exercise);
-  const implementations: Implementation[] = [referenceImplementation(exercise), starterImplementation(exercise), ...exercise.bugs.map((bug) => variantImplementation(exercise, bug.id, hunks))];
+  const fixtureImplementations = new Map(fixtures.map((fixture) => [`${fixture.kind}:${fixture.name}`, { fixture, implementation: fixtureImplementation(exercise, fixture) }]));
+  const implementations: Implementation[] = [
+    referenceImplementation(exercise),
+    starterImplementation(exercise),
+    ...exercise.bugs.map((bug) => variantImplementation(exercise, bug.id, hunks)),
+    ...[...fixtureImplementations.values()].map(({ implementation }) => implementation),
+  ];
   for (const implementation of implementations) {
     for (const problem of await checker.check(implementation.dir)) {
-      const label = implementation.kind === 'variant' ? `the single-bug variant "${implementation.bug}"` : `the ${implementation.name}`;
+      const label = implementation.kind === 'variant' ? `the single-bug variant "${implementation.bug}"` : implementation.kind === 'fixture' ? `the fixture ${implementation.name}` : `the ${implementation.name}`;
       report.errors.push(`${label}: ${problem.file}${problem.line ? `:${problem.line}:${problem.column}` : ''}: ${problem.message}`);
     }
   }
   if (report.errors.length > 0) return finish();
 
-  step('hidden suites: reference, starter and every single-bug variant');
+  step(`hidden suites: reference, starter, every single-bug variant${fixtures.length ? ` and ${fixtures.length} fixtures` : ''}`);
   const [results] = await gradeAll(exercise, implementations, { checker, skipCodeCheck: true });
   const byName = new Map(results!.map((result) => [result.implementation, result]));
   describeTests(exercise, byName.get('reference')!, report);
   checkReference(byName.get('reference')!, report, 1);
-  buildMatrix(exercise, results!, report);
+  report.exploration = byName.get('reference')!.exploration;
+  buildMatrix(exercise, results!.filter((result) => !fixtureImplementations.has(result.implementation)), report);
+  for (const result of results!) {
+    const entry = fixtureImplementations.get(result.implementation);
+    if (entry) checkFixture(entry.fixture, result, report);
+  }
   report.timings = results!.map((result) => ({ implementation: result.implementation, seconds: result.testsMs / 1000 }));
 
   const runs = options.runs ?? 5;
@@ -130,6 +161,30 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
     report.warnings.push(`the hidden tests of ${result.implementation} took ${duration(result.testsMs)}, over the ${budget} s budget; slowest: ${slowest}`);
   }
   return finish();
+}
+
+function checkFixture(fixture: Fixture, result: CheckResult, report: ValidationReport): void {
+  const where = `fixtures/${fixture.kind === 'alternative' ? 'alternatives' : 'wrong'}/${fixture.name}`;
+  const present = result.bugs.filter((bug) => bug.status !== 'fixed').map((bug) => bug.id);
+  const row: FixtureRow = { implementation: result.implementation, present, expected: fixture.present, regressions: result.regressions.length, ok: false };
+  for (const problem of result.problems) report.errors.push(`the fixture ${where}: ${problem.message}`);
+  if (fixture.kind === 'alternative') {
+    for (const bug of present) {
+      const failure = result.bugs.find((b) => b.id === bug)?.failures[0];
+      report.errors.push(`the correct alternative fix ${where} is judged "${bug}" still present ("${failure?.test}": ${failure?.symptom.split('\n')[0]}): a test demands more than the brief, or only the reference's way of fixing it`);
+    }
+    for (const regression of result.regressions) report.errors.push(`the correct alternative fix ${where} fails the guard "${regression.test}": ${regression.symptom.split('\n')[0]}`);
+  } else {
+    for (const bug of fixture.present.filter((bug) => !present.includes(bug))) {
+      report.errors.push(`the wrong fix ${where} is judged "${bug}" fixed${fixture.why ? ` (${fixture.why})` : ''}: every test of "${bug}" passes on it, so a learner would be taught this fix is right; add a test that fails on it`);
+    }
+    for (const bug of present.filter((bug) => !fixture.present.includes(bug))) {
+      const failure = result.bugs.find((b) => b.id === bug)?.failures[0];
+      report.errors.push(`the wrong fix ${where} is also judged "${bug}" present ("${failure?.test}"), but it only touches ${fixture.present.join(', ')}: the tests blame the wrong bug`);
+    }
+  }
+  row.ok = result.problems.length === 0 && (fixture.kind === 'alternative' ? present.length === 0 && result.regressions.length === 0 : present.length === fixture.present.length && fixture.present.every((bug) => present.includes(bug)));
+  report.fixtures.push(row);
 }
 
 function describeTests(exercise: Exercise, reference: CheckResult, report: ValidationReport): void {

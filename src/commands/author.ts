@@ -8,7 +8,7 @@ import { style } from '../report/style.js';
 import { renderValidation } from '../report/validation.js';
 import type { CommandContext } from './context.js';
 
-export async function authorValidateCommand(context: CommandContext, ids: string[], options: { all?: boolean; runs?: number; budget?: number; json?: boolean }): Promise<number> {
+export async function authorValidateCommand(context: CommandContext, ids: string[], options: { all?: boolean; runs?: number; budget?: number; json?: boolean; verbose?: boolean }): Promise<number> {
   context.trustSets = true;
   const catalog = context.catalog;
   const targets =
@@ -29,7 +29,7 @@ export async function authorValidateCommand(context: CommandContext, ids: string
       onStep: options.json ? undefined : (step) => process.stderr.write(style.dim(`  ${step}\n`)),
     });
     reports.push(report);
-    if (!options.json) context.print(renderValidation(report) + '\n');
+    if (!options.json) context.print(renderValidation(report, options.verbose) + '\n');
   }
   if (options.json) context.print(JSON.stringify({ ok: reports.every((r) => r.ok), exercises: reports }, null, 2));
   else context.print(reports.every((r) => r.ok) ? style.ok(`All ${reports.length} exercise${reports.length === 1 ? '' : 's'} valid.`) : style.bad(`${reports.filter((r) => !r.ok).length} of ${reports.length} exercises have problems.`));

@@ -4,9 +4,10 @@ import { cacheRoot } from '../paths.js';
 import path from 'node:path';
 import { exerciseHunks, type Exercise } from '../catalog/catalog.js';
 import { applyHunks, serve, type Hunk } from '../catalog/markers.js';
+import type { Fixture } from '../catalog/fixtures.js';
 
 /** Which code the hidden suites run against. */
-export type ImplementationKind = 'workspace' | 'reference' | 'starter' | 'variant' | 'custom';
+export type ImplementationKind = 'workspace' | 'reference' | 'starter' | 'variant' | 'fixture' | 'custom';
 
 export interface Implementation {
   kind: ImplementationKind;
@@ -47,6 +48,14 @@ export function variantImplementation(exercise: Exercise, bugId: string, hunks: 
     files.set(file, applyHunks(reference, hunks.filter((hunk) => hunk.file === file && hunk.markers.length === 1 && hunk.markers[0] === bugId)));
   }
   return { kind: 'variant', name: `bug:${bugId}`, dir: materialise(exercise, `bug-${bugId}`, files), bug: bugId };
+}
+
+/** A fixture's files overlaid on the reference: "alternative:<name>" or "wrong:<name>". */
+export function fixtureImplementation(exercise: Exercise, fixture: Fixture): Implementation {
+  const files = new Map<string, string>();
+  for (const file of exercise.manifest.files) files.set(file, readFileSync(path.join(exercise.solutionDir, file), 'utf8'));
+  for (const [file, text] of fixture.files) files.set(file, text);
+  return { kind: 'fixture', name: `${fixture.kind}:${fixture.name}`, dir: materialise(exercise, `${fixture.kind}-${fixture.name}`, files) };
 }
 
 /**

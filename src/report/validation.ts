@@ -1,7 +1,7 @@
 import type { ValidationReport } from '../authoring/validate.js';
 import { style, symbols } from './style.js';
 
-export function renderValidation(report: ValidationReport): string {
+export function renderValidation(report: ValidationReport, verbose = false): string {
   const out: string[] = [];
   const head = report.ok ? style.ok(`${symbols.fixed} ${report.id}: valid`) : style.bad(`${symbols.present} ${report.id}: ${report.errors.length} problem${report.errors.length === 1 ? '' : 's'}`);
   out.push(`${head}${style.dim(`  (${(report.durationMs / 1000).toFixed(1)} s)`)}`);
@@ -26,6 +26,29 @@ export function renderValidation(report: ValidationReport): string {
       out.push(`  ${row.ok ? label : style.bad(label)}  ${cells.join('')}`);
     }
     out.push(style.dim(`  ${groups.map((group, i) => `${headers[i]} ${group}${group === 'guards' ? '' : ` (${report.bugs[i]!.category}, ${report.bugs[i]!.tests} tests)`}`).join(' · ')}`));
+  }
+  if (report.fixtures.length > 0) {
+    const alternatives = report.fixtures.filter((row) => row.implementation.startsWith('alternative:'));
+    const wrong = report.fixtures.filter((row) => row.implementation.startsWith('wrong:'));
+    const bad = report.fixtures.filter((row) => !row.ok).length;
+    out.push(`  fixtures: ${alternatives.length} correct alternatives solved, ${wrong.length} wrong fixes with their bug present${bad ? style.bad(` (${bad} not as declared)`) : ''}`);
+    if (verbose) {
+      for (const row of report.fixtures) {
+        const what = row.implementation.startsWith('wrong:') ? `present: ${row.present.join(', ') || 'none'} (must: ${row.expected.join(', ')})` : row.present.length ? `present: ${row.present.join(', ')}` : 'solved';
+        out.push(`    ${row.ok ? style.ok(symbols.fixed) : style.bad(symbols.present)} ${row.implementation}  ${style.dim(what)}`);
+      }
+    }
+  }
+  if (report.exploration.length > 0) {
+    const exhaustive = report.exploration.filter((e) => e.mode === 'exhaustive');
+    const share = Math.round((100 * exhaustive.length) / report.exploration.length);
+    out.push(`  race tests: ${exhaustive.length} of ${report.exploration.length} explored exhaustively (${share} %), ${report.exploration.reduce((n, e) => n + e.orderings + (e.runs ?? 0), 0)} orderings on the reference`);
+    if (verbose) {
+      for (const e of report.exploration) {
+        const how = e.mode === 'exhaustive' ? `every ordering (${e.orderings})` : `sampled: ${e.runs} runs, seed ${e.seed}, after ${e.orderings} exhaustive`;
+        out.push(style.dim(`    ${e.mode === 'exhaustive' ? '∀' : '~'} ${e.test}: ${how}, ${e.ms} ms`));
+      }
+    }
   }
   if (report.timings.length > 0) {
     const slowest = [...report.timings].sort((a, b) => b.seconds - a.seconds)[0]!;
