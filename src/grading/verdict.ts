@@ -14,6 +14,10 @@ export interface TestFailure {
   expected?: string;
   actual?: string;
   seed?: number;
+  /** The failing ordering as transition keys (replayable with `explore({ replay })`). */
+  schedule?: string[];
+  /** How the failing ordering was found, e.g. "exhaustive, failed on ordering 12". */
+  exploration?: string;
   /** Where in the learner's files it went wrong, when an error pointed there ("processor.ts:42:7"). */
   location?: string;
 }

@@ -1,4 +1,4 @@
-import type { BugVerdict, CheckResult, Problem, TestFailure } from '../grading/verdict.js';
+import type { BugVerdict, CheckResult, Problem, TestExploration, TestFailure } from '../grading/verdict.js';
 import { fixedCount } from '../grading/verdict.js';
 import { stateDiff } from './diff.js';
 import { indent, style, symbols } from './style.js';
@@ -21,13 +21,23 @@ export function renderCheck(result: CheckResult, options: CheckRenderOptions = {
     out.push('', style.dim('Fix these first, then check again.'));
     return out.join('\n');
   }
-  result.bugs.forEach((bug, index) => out.push(renderBug(bug, index, total, options)));
+  result.bugs.forEach((bug, index) => {
+    out.push(renderBug(bug, index, total, options));
+    if (options.verbose) for (const explored of result.exploration.filter((e) => e.bug === bug.id)) out.push(indent(renderExploration(explored), 4));
+  });
   for (const regression of result.regressions) {
     out.push(`${style.warn(symbols.regression)} ${style.warn('regression')}  ${regression.test}`);
     out.push(indent(renderFailure(regression), 4));
   }
   for (const problem of result.problems) {
     out.push(`${style.bad(symbols.present)} ${renderProblem(problem)}`);
+  }
+  if (options.verbose) {
+    const guards = result.exploration.filter((e) => !e.bug);
+    if (guards.length > 0) {
+      out.push(style.dim('race guards (behaviour the starter got right):'));
+      for (const explored of guards) out.push(indent(renderExploration(explored), 4));
+    }
   }
   out.push('');
   out.push(summaryLine(result));
@@ -49,6 +59,7 @@ function renderBug(bug: BugVerdict, index: number, total: number, options: Check
 
 export function renderFailure(failure: TestFailure): string {
   const lines = [failure.symptom + (failure.location ? style.dim(`  (at ${failure.location})`) : '')];
+  if (failure.exploration) lines.push(style.dim(`found by exploring orderings: ${failure.exploration}`));
   if (failure.steps?.length) {
     lines.push(style.dim('operations, in order:'));
     failure.steps.forEach((step, i) => lines.push(`  ${i + 1}. ${step}`));
@@ -62,6 +73,15 @@ export function renderFailure(failure: TestFailure): string {
     lines.push(indent(stateDiff(failure.expected, failure.actual)));
   }
   return lines.join('\n');
+}
+
+/** What a race test's verdict is worth: a proof over every ordering, or a seeded sample. */
+export function renderExploration(explored: TestExploration): string {
+  const how =
+    explored.mode === 'exhaustive'
+      ? `every ordering tried (${explored.orderings})`
+      : `${explored.runs} sampled orderings (seed ${explored.seed}) after ${explored.orderings} of an ordering space too large to try in full`;
+  return style.dim(`${explored.mode === 'exhaustive' ? '∀' : '~'} ${explored.test}: ${how}`);
 }
 
 function renderProblem(problem: Problem): string {
