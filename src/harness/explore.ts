@@ -1,7 +1,7 @@
 import { Env, liveEnvs, operationContext, QUICK_IDLE_ROUNDS, STUCK_AFTER_IDLE_ROUNDS } from './env.js';
 import { LearnerFailure, type FailureDetails } from './failure.js';
 import { Controller, independent, nextMacrotask, nextTimerTick, realClearTimeout, realSetTimeout, type Footprint, type PendingTransition } from './schedule.js';
-import { failureReport, recordExploration, resetRandomness } from './tests.js';
+import { currentTest, failureReport, recordExploration, resetRandomness } from './tests.js';
 
 export interface ExploreOptions {
   /** Seed of the sampled fallback (and its record). Default 1. */
@@ -54,11 +54,16 @@ interface Chooser {
  */
 export async function explore(options: ExploreOptions, scenario: Scenario): Promise<void> {
   const startedAt = performance.now();
+  const test = currentTest();
   const seed = options.seed ?? 1;
   const budget = options.orderings ?? 3_000;
   const sampledRuns = options.runs ?? 300;
-  const run = (chooser: Chooser) => runOnce(scenario, chooser, options.arrivals ?? 'explored');
+  const run = (chooser: Chooser) => {
+    if (test.ended) throw new ExplorationAbandoned();
+    return runOnce(scenario, chooser, options.arrivals ?? 'explored');
+  };
   const finish = (exploration: Exploration, failed?: RunResult) => {
+    if (test.ended) throw new ExplorationAbandoned();
     recordExploration({ ...exploration, ms: Math.round(performance.now() - startedAt) });
     if (failed) throw asFailure(failed, exploration, seed);
   };
@@ -86,6 +91,14 @@ export async function explore(options: ExploreOptions, scenario: Scenario): Prom
     }
   }
   finish({ mode: 'sampled', orderings, runs: sampledRuns, seed });
+}
+
+/** Thrown into an exploration whose test already ended (timed out): nobody waits for it. */
+class ExplorationAbandoned extends Error {
+  constructor() {
+    super('the test ended before this exploration finished');
+    this.name = 'ExplorationAbandoned';
+  }
 }
 
 /** One run of the scenario on a fresh Env, releasing one transition at a time. */

@@ -23,6 +23,8 @@ export interface PendingTransition {
   /** Stable across replays: operation number and the operation's n-th wait. */
   key: string;
   operation: number;
+  /** The operation's n-th wait. */
+  sequence: number;
   kind: TransitionKind;
   description: string;
   touches: readonly Touch[];
@@ -100,7 +102,7 @@ export class Controller {
     const n = this.requests.get(operation) ?? 0;
     this.requests.set(operation, n + 1);
     const key = `${operation}.${n}`;
-    this.pending.push({ key, operation, kind, description, touches, release });
+    this.pending.push({ key, operation, sequence: n, kind, description, touches, release });
     this.bump();
     return key;
   }
@@ -110,7 +112,7 @@ export class Controller {
   }
 
   enabled(): readonly PendingTransition[] {
-    return [...this.pending].sort((a, b) => compareKeys(a.key, b.key));
+    return [...this.pending].sort((a, b) => a.operation - b.operation || a.sequence - b.sequence);
   }
 
   release(key: string): PendingTransition {
@@ -130,12 +132,6 @@ export class Controller {
   quiesce(): Promise<void> {
     return nextMacrotask();
   }
-}
-
-export function compareKeys(a: string, b: string): number {
-  const [ao, an] = a.split('.').map(Number) as [number, number];
-  const [bo, bn] = b.split('.').map(Number) as [number, number];
-  return ao - bo || an - bn;
 }
 
 export { realSetTimeout, realClearTimeout };

@@ -22,6 +22,22 @@ export interface ExplorationRecord {
 
 let recorded: ExplorationRecord[] = [];
 
+/**
+ * The running test's lifetime. An exploration started by a test stops as soon as the test
+ * ended (it timed out): otherwise it would go on in the background, slowing the next tests
+ * and recording its result on them.
+ */
+export interface TestLifetime {
+  ended: boolean;
+}
+/** Outside a hidden test (our own unit tests of the harness) nothing ends an exploration. */
+const OUTSIDE_A_TEST: TestLifetime = Object.freeze({ ended: false });
+let lifetime: TestLifetime = OUTSIDE_A_TEST;
+
+export function currentTest(): TestLifetime {
+  return lifetime;
+}
+
 /** What the running test explored so far (read by our own tests). */
 export function explorations(): readonly ExplorationRecord[] {
   return recorded;
@@ -105,6 +121,8 @@ function define(meta: HiddenTestMeta, name: string, body: () => Promise<void> | 
     liveEnvs.clear();
     exitCalls.length = 0;
     recorded = [];
+    const thisTest: TestLifetime = { ended: false };
+    lifetime = thisTest;
     resetRandomness();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
@@ -121,6 +139,8 @@ function define(meta: HiddenTestMeta, name: string, body: () => Promise<void> | 
       (task.meta as unknown as HiddenTestMeta).bugbashFailure = failureReport(error);
       throw error;
     } finally {
+      thisTest.ended = true;
+      lifetime = OUTSIDE_A_TEST;
       clearTimeout(timer);
       liveEnvs.clear();
       if (recorded.length > 0) (task.meta as unknown as HiddenTestMeta).bugbashExploration = recorded;
