@@ -102,7 +102,11 @@ export class Controller {
     const n = this.requests.get(operation) ?? 0;
     this.requests.set(operation, n + 1);
     const key = `${operation}.${n}`;
-    this.pending.push({ key, operation, sequence: n, kind, description, touches, release });
+    // Kept in (operation, sequence) order: the explorer reads it at every choice.
+    const transition = { key, operation, sequence: n, kind, description, touches, release };
+    let index = this.pending.length;
+    while (index > 0 && (this.pending[index - 1]!.operation > operation || (this.pending[index - 1]!.operation === operation && this.pending[index - 1]!.sequence > n))) index -= 1;
+    this.pending.splice(index, 0, transition);
     this.bump();
     return key;
   }
@@ -112,7 +116,7 @@ export class Controller {
   }
 
   enabled(): readonly PendingTransition[] {
-    return [...this.pending].sort((a, b) => a.operation - b.operation || a.sequence - b.sequence);
+    return this.pending;
   }
 
   release(key: string): PendingTransition {
