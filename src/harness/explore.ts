@@ -60,6 +60,7 @@ export async function explore(options: ExploreOptions, scenario: Scenario): Prom
   const sampledRuns = options.runs ?? 300;
   const run = (chooser: Chooser) => {
     if (test.ended) throw new ExplorationAbandoned();
+    test.orderingsRun = (test.orderingsRun ?? 0) + 1;
     return runOnce(scenario, chooser, options.arrivals ?? 'explored');
   };
   const finish = (exploration: Exploration, failed?: RunResult) => {

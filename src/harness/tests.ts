@@ -29,6 +29,8 @@ let recorded: ExplorationRecord[] = [];
  */
 export interface TestLifetime {
   ended: boolean;
+  /** Orderings an exploration of this test has run so far (set while one is under way). */
+  orderingsRun?: number;
 }
 /** Outside a hidden test (our own unit tests of the harness) nothing ends an exploration. */
 const OUTSIDE_A_TEST: TestLifetime = Object.freeze({ ended: false });
@@ -122,6 +124,7 @@ function define(meta: HiddenTestMeta, name: string, body: () => Promise<void> | 
     exitCalls.length = 0;
     recorded = [];
     const thisTest: TestLifetime = { ended: false };
+    const timeoutFailure = (ms: number) => timeoutVerdict(ms, thisTest);
     lifetime = thisTest;
     resetRandomness();
     let timer: NodeJS.Timeout | undefined;
@@ -148,7 +151,12 @@ function define(meta: HiddenTestMeta, name: string, body: () => Promise<void> | 
   });
 }
 
-function timeoutFailure(timeout: number): LearnerFailure {
+function timeoutVerdict(timeout: number, test: TestLifetime): LearnerFailure {
+  if (test.orderingsRun !== undefined && test.orderingsRun > 0) {
+    return new LearnerFailure({
+      symptom: `timed out after ${timeout} ms while trying the orderings of concurrent requests (${test.orderingsRun} done): your code is slow in every ordering (a busy wait, a large loop per request?)`,
+    });
+  }
   const stuck = [...liveEnvs].flatMap((env) => env.pending());
   const trace = [...liveEnvs].flatMap((env) => env.trace);
   const what = stuck.length > 0 ? `${stuck.join(', ')} never settled` : 'the test never finished';
