@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { exerciseHunks, loadExercise, type Exercise, type ExerciseSet } from '../catalog/catalog.js';
 import { serve } from '../catalog/markers.js';
@@ -102,6 +102,9 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
     if (!hunks.some((hunk) => hunk.markers.includes(bug.id))) report.errors.push(`${path.join(exercise.starterDir)}: bug "${bug.id}" is declared in exercise.json but no "// @bug ${bug.id}" marker is in the starter`);
   }
 
+  step('wall clock in hidden code');
+  report.errors.push(...wallClockUses(exercise));
+
   step('leaks');
   const leakWords = [...DEFAULT_LEAK_WORDS, ...(options.leakWords ?? [])];
   for (const file of exercise.manifest.files) {
@@ -153,6 +156,18 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
     repeated.forEach(([result], index) => checkReference(result!, report, index + 2));
   }
   report.referenceRuns = runs;
+
+  step('reference with generated ids and random draws shifted (perturbation)');
+  const [[perturbed]] = await gradeAll(exercise, [referenceImplementation(exercise)], { checker, skipCodeCheck: true, perturb: true });
+  if (perturbed && !perturbed.solved && byName.get('reference')!.solved) {
+    const failing = [
+      ...perturbed.bugs.flatMap((bug) => bug.failures.map((failure) => `"${failure.test}" (${bug.id})`)),
+      ...perturbed.regressions.map((failure) => `guard "${failure.test}"`),
+    ];
+    report.errors.push(
+      `the reference fails ${failing.join(', ')} once its generated ids and random draws are shifted: the test hard-codes a generated value (an id like "…0002", a drawn number), so a correct fix that draws one more id would be judged broken; compare what the brief fixes (statuses, amounts, the id a call returned) instead`,
+    );
+  }
   const budget = options.budgetSeconds ?? 10;
   const duration = (ms: number) => (ms < 1_000 ? `${ms} ms` : `${(ms / 1_000).toFixed(1)} s`);
   for (const result of results!) {
@@ -161,6 +176,39 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
     report.warnings.push(`the hidden tests of ${result.implementation} took ${duration(result.testsMs)}, over the ${budget} s budget; slowest: ${slowest}`);
   }
   return finish();
+}
+
+/** Timing sources a hidden test must not depend on: verdicts would change with machine load. */
+const WALL_CLOCK = [
+  { pattern: /\bDate\.now\s*\(/, what: 'Date.now()' },
+  { pattern: /\bnew Date\s*\(\s*\)/, what: 'new Date() without arguments' },
+  { pattern: /\bperformance\.now\s*\(/, what: 'performance.now()' },
+  { pattern: /\b(?:setTimeout|setInterval)\s*\(/, what: 'a real timer' },
+];
+const WALL_CLOCK_OK = /bugbash:\s*wall-clock-ok/;
+
+function wallClockUses(exercise: Exercise): string[] {
+  const problems: string[] = [];
+  for (const file of hiddenFiles(exercise)) {
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines.forEach((line, index) => {
+      if (WALL_CLOCK_OK.test(line) || WALL_CLOCK_OK.test(lines[index - 1] ?? '')) return;
+      const code = line.replace(/\/\/.*$/, '');
+      for (const { pattern, what } of WALL_CLOCK) {
+        if (pattern.test(code)) {
+          problems.push(`${file}:${index + 1}: hidden code uses ${what}: a verdict must not depend on the machine's clock or speed; use FakeClock (or explore's timers), or mark a deliberate use with a "// bugbash: wall-clock-ok <why>" comment`);
+        }
+      }
+    });
+  }
+  return problems;
+}
+
+function hiddenFiles(exercise: Exercise): string[] {
+  return readdirSync(exercise.hiddenDir, { recursive: true })
+    .map(String)
+    .filter((file) => /\.[cm]?[jt]s$/.test(file))
+    .map((file) => path.join(exercise.hiddenDir, file));
 }
 
 function checkFixture(fixture: Fixture, result: CheckResult, report: ValidationReport): void {
@@ -215,6 +263,12 @@ function buildMatrix(exercise: Exercise, results: CheckResult[], report: Validat
     const missed = expected.filter((bug) => !(failing[bug]! > 0));
     const label = result.implementation === 'starter' ? 'the starter' : `the single-bug variant "${expected[0]}"`;
     for (const bug of missed) report.errors.push(`${label}: no test of "${bug}" fails, so the bug is not caught (its tests pass with the bug present)`);
+    if (result.implementation.startsWith('bug:')) {
+      const own = result.bugs.find((b) => b.id === expected[0]);
+      for (const name of own?.passing ?? []) {
+        report.errors.push(`the test "${name}" of "${expected[0]}" passes on that bug's own single-bug variant: it asserts too little, or tests other behaviour (then make it a guard)`);
+      }
+    }
     for (const group of unexpected) {
       const names = group === 'guards' ? result.regressions.map((f) => `"${f.test}"`) : (result.bugs.find((b) => b.id === group)?.failures ?? []).map((f) => `"${f.test}"`);
       report.errors.push(`${label}: ${group === 'guards' ? 'guard' : `tests of "${group}"`} fail too (${names.join(', ')}): each bug must be caught by its own tests only`);

@@ -18,9 +18,11 @@ export interface GradeOptions {
   checker?: CodeChecker;
   /** Skip the type and API check (the reference in validate has its own). */
   skipCodeCheck?: boolean;
+  /** Shift generated ids and random draws (validate's perturbation check). */
+  perturb?: boolean;
 }
 
-export function suiteJob(exercise: Exercise, implementations: Implementation[], repeat = 1): SuiteJob {
+export function suiteJob(exercise: Exercise, implementations: Implementation[], repeat = 1, perturb = false): SuiteJob {
   return {
     root: exercise.dir,
     include: hiddenSuites(exercise).map((file) => `hidden/${file.split(path.sep).join('/')}`),
@@ -29,6 +31,7 @@ export function suiteJob(exercise: Exercise, implementations: Implementation[], 
     implementations: implementations.map(({ name, dir }) => ({ name, dir })),
     cacheDir: path.join(cacheRoot(), 'vite'),
     repeat,
+    perturb,
   };
 }
 
@@ -52,7 +55,7 @@ export async function gradeAll(exercise: Exercise, implementations: Implementati
     // The suites start at once and the type check runs beside them: on two cores a check
     // costs the longer of the two, not their sum. Code that does not compile is not graded:
     // its run is stopped as soon as the checker says so.
-    const running = host.run(suiteJob(exercise, implementations, repeat));
+    const running = host.run(suiteJob(exercise, implementations, repeat, options.perturb));
     const checker = options.checker ?? new CodeChecker(exercise);
     const codeProblems = new Map<string, CodeProblem[]>();
     if (!options.skipCodeCheck) {
@@ -79,7 +82,7 @@ export function notCheckable(exercise: Exercise, implementation: Implementation,
     exercise: exercise.id,
     implementation: implementation.name,
     solved: false,
-    bugs: exercise.bugs.map((bug) => ({ id: bug.id, title: bug.title, category: bug.category, status: 'not-checked', tests: { passed: 0, total: 0 }, failures: [] })),
+    bugs: exercise.bugs.map((bug) => ({ id: bug.id, title: bug.title, category: bug.category, status: 'not-checked', tests: { passed: 0, total: 0 }, failures: [], passing: [] })),
     regressions: [],
     guards: { passed: 0, total: 0 },
     problems: problems.map((problem) => ({ ...problem })),
@@ -139,6 +142,7 @@ export function verdictFor(exercise: Exercise, implementation: Implementation, r
       status: tests.length > 0 && failures.length === 0 ? 'fixed' : 'present',
       tests: { passed: passed.length, total: tests.length },
       failures,
+      passing: passed.map((record) => record.name),
     };
   });
   const guards = records.filter((record) => !record.bug);

@@ -16,6 +16,8 @@ export interface SuiteJob {
   cacheDir: string;
   /** Run the whole job this many times (flake detection); results are reported per repetition. */
   repeat?: number;
+  /** Shift generated ids and random draws in the hidden tests (validate's perturbation check). */
+  perturb?: boolean;
 }
 
 export type TestState = 'passed' | 'failed' | 'skipped' | 'pending';

@@ -74,6 +74,8 @@ const reporter = {
 
 async function start(job: SuiteJob): Promise<void> {
   currentJob = job;
+  // Read by the harness in vitest's workers, which inherit this environment.
+  if (job.perturb) process.env.BUGBASH_PERTURB = '1';
   const { createVitest } = await import('vitest/node');
   const alias = (implDir: string) => [
     { find: /^@impl\/(.*)$/, replacement: `${implDir}/$1` },

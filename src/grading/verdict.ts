@@ -29,6 +29,8 @@ export interface BugVerdict {
   status: BugStatus;
   tests: { passed: number; total: number };
   failures: TestFailure[];
+  /** Names of the bug's tests that passed (authors use them: a test that passes on its own bug asserts too little). */
+  passing: string[];
 }
 
 export interface Problem {

@@ -127,7 +127,16 @@ export class Env {
     } else {
       await nextMacrotask();
     }
-    const value = await effect();
+    let value: T;
+    try {
+      value = await effect();
+    } catch (error) {
+      // A step can land and then fail (a write whose reply was lost): trace it and check the
+      // invariants all the same, then pass the error on.
+      this.trace.push(`${who ? `${who}: ` : ''}${description} → ${describeError(error)}`);
+      if (touches.some((touch) => touch.write)) this.checkInvariants();
+      throw error;
+    }
     this.trace.push(`${who ? `${who}: ` : ''}${description}${value === undefined ? '' : ` → ${describeValue(value)}`}`);
     if (touches.some((touch) => touch.write)) this.checkInvariants();
     return value;

@@ -37,7 +37,7 @@ const OUTSIDE_A_TEST: TestLifetime = Object.freeze({ ended: false });
 let lifetime: TestLifetime = OUTSIDE_A_TEST;
 
 export function currentTest(): TestLifetime {
-  return lifetime;
+  return lifetime === OUTSIDE_A_TEST ? { ended: false } : lifetime;
 }
 
 /** What the running test explored so far (read by our own tests). */
@@ -113,9 +113,18 @@ syncBuiltinESMExports();
 
 /** Generated ids and random draws start over (each test, and each explored ordering). */
 export function resetRandomness(): void {
-  generatedIds = 0;
-  randomState = 1;
+  generatedIds = PERTURBED ? PERTURBED_ID_OFFSET : 0;
+  randomState = PERTURBED ? PERTURBED_RANDOM_STATE : 1;
 }
+
+/**
+ * `author validate` grades the reference once more with generated ids and random draws
+ * shifted: a hidden test whose verdict changes then hard-codes a generated value, and would
+ * judge a correct fix that draws one more id a regression.
+ */
+const PERTURBED = process.env.BUGBASH_PERTURB === '1';
+const PERTURBED_ID_OFFSET = 7;
+const PERTURBED_RANDOM_STATE = 97;
 
 function define(meta: HiddenTestMeta, name: string, body: () => Promise<void> | void, options: HiddenTestOptions): void {
   const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;

@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scaffoldExercise } from '../../src/authoring/scaffold.js';
@@ -126,6 +126,69 @@ describe('author validate: each unsound set gets an error naming the problem', (
   it('a bug whose tests pass with the bug present is not caught', async () => {
     const root = brokenSet((f) => replaceIn(f(HIDDEN), "new Wallet(store).withdraw('w1', -50)", "new Wallet(store).withdraw('w1', 0.5)"));
     expect(await errorsOf(root)).toEqual(expect.arrayContaining([expect.stringContaining('the single-bug variant "negative-amount": no test of "negative-amount" fails')]));
+  });
+
+  it('a wrong fix that the hidden tests judge fixed is an error: a learner would be taught it is right', async () => {
+    const root = brokenSet((f) => {
+      const dir = f('exercises/tiny-wallet/fixtures/wrong/check-after-write');
+      mkdirSync(dir, { recursive: true });
+      // Runs the check inside the per-wallet queue: a correct fix, declared wrong on purpose.
+      cpSync(f(REFERENCE), path.join(dir, 'wallet.ts'));
+      writeFileSync(path.join(dir, 'fixture.json'), JSON.stringify({ present: ['overdraw-race'], why: 'declared wrong to test validate' }));
+    });
+    expect(await errorsOf(root)).toEqual([
+      'the wrong fix fixtures/wrong/check-after-write is judged "overdraw-race" fixed (declared wrong to test validate): every test of "overdraw-race" passes on it, so a learner would be taught this fix is right; add a test that fails on it',
+    ]);
+  });
+
+  it('a wrong fix graded with its bug present passes; one without fixture.json is named', async () => {
+    const root = brokenSet((f) => {
+      const dir = f('exercises/tiny-wallet/fixtures/wrong/no-queue');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'wallet.ts'), readFileSync(f(REFERENCE), 'utf8').replace('return this.serialised(walletId, async () => {', 'return (async () => {').replace('    });\n  }\n\n  private serialised', '    })();\n  }\n\n  private serialised'));
+      writeFileSync(path.join(dir, 'fixture.json'), JSON.stringify({ present: ['overdraw-race'] }));
+      mkdirSync(f('exercises/tiny-wallet/fixtures/wrong/unlabelled'), { recursive: true });
+      cpSync(f(REFERENCE), f('exercises/tiny-wallet/fixtures/wrong/unlabelled/wallet.ts'));
+    });
+    const errors = await errorsOf(root);
+    expect(errors).toEqual([expect.stringMatching(/fixtures\/wrong\/unlabelled\/fixture\.json: missing; a wrong fix says which bugs it leaves present/)]);
+    rmSync(path.join(root, 'exercises/tiny-wallet/fixtures/wrong/unlabelled'), { recursive: true });
+    const report = await validateExercise({ root, bundled: false }, 'tiny-wallet', { runs: 1 });
+    expect(report.errors).toEqual([]);
+    expect(report.fixtures).toEqual([{ implementation: 'wrong:no-queue', present: ['overdraw-race'], expected: ['overdraw-race'], regressions: 0, ok: true }]);
+  });
+
+  it('a correct alternative judged present is an error naming the test that demands too much', async () => {
+    const root = brokenSet((f) => {
+      mkdirSync(f('exercises/tiny-wallet/fixtures/alternatives/lenient'), { recursive: true });
+      // Not actually correct: accepts negative amounts. Stands for a suite demanding the reference's way.
+      writeFileSync(f('exercises/tiny-wallet/fixtures/alternatives/lenient/wallet.ts'), readFileSync(f(REFERENCE), 'utf8').replace('amount <= 0', 'amount < -1000'));
+    });
+    expect(await errorsOf(root)).toEqual([expect.stringMatching(/^the correct alternative fix fixtures\/alternatives\/lenient is judged "negative-amount" still present \("a negative amount is rejected": /)]);
+  });
+
+  it('a hidden test that hard-codes a generated id fails the perturbation check', async () => {
+    const root = brokenSet((f) => {
+      writeFileSync(
+        f('exercises/tiny-wallet/hidden/ids.test.ts'),
+        "import { guard, expectSame } from 'bugbash/harness';\nimport { randomUUID } from 'node:crypto';\n\nguard('ids are what they are', () => {\n  expectSame(randomUUID(), '00000000-0000-4000-8000-000000000001', 'the first generated id changed');\n});\n",
+      );
+    });
+    expect(await errorsOf(root)).toEqual([expect.stringMatching(/^the reference fails guard "ids are what they are" once its generated ids and random draws are shifted: the test hard-codes a generated value/)]);
+  });
+
+  it('a hidden test that reads the wall clock is an error at its line, unless marked deliberate', async () => {
+    const root = brokenSet((f) => replaceIn(f(HIDDEN), "guard('a withdrawal within the balance succeeds', async () => {", "guard('a withdrawal within the balance succeeds', async () => {\n  const startedAt = Date.now();\n  void startedAt;"));
+    expect(await errorsOf(root)).toEqual([expect.stringMatching(/hidden\/wallet\.test\.ts:5: hidden code uses Date\.now\(\): a verdict must not depend on the machine's clock/)]);
+    replaceIn(path.join(root, HIDDEN), '  const startedAt = Date.now();', '  // bugbash: wall-clock-ok measuring, not judging\n  const startedAt = Date.now();');
+    expect(await errorsOf(root)).toEqual([]);
+  });
+
+  it('a bug test that passes on its own single-bug variant asserts too little', async () => {
+    const root = brokenSet((f) =>
+      replaceIn(f(HIDDEN), "bug('negative-amount', 'a negative amount is rejected', async () => {", "bug('negative-amount', 'an amount is a number', async () => {\n  expectThat(typeof 5 === 'number', 'numbers');\n});\n\nbug('negative-amount', 'a negative amount is rejected', async () => {"),
+    );
+    expect(await errorsOf(root)).toEqual(['the test "an amount is a number" of "negative-amount" passes on that bug\'s own single-bug variant: it asserts too little, or tests other behaviour (then make it a guard)']);
   });
 
   it('an id used by two sets is an error naming both places', () => {

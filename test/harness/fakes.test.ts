@@ -58,6 +58,15 @@ describe('FakeStore', () => {
     expect(store.peek('k')).toBe(2);
   });
 
+  it('a write that lands and then fails is traced and checked against the invariants', async () => {
+    const env = new Env();
+    const store = new FakeStore<number>(env, 'balances', { a: 10 }).inject({ operation: 'set', kind: 'fail-after-write' });
+    env.invariant('a balance is never negative', () => (store.peek('a') ?? 0) >= 0);
+    await expect(store.set('a', -5)).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(env.trace).toEqual(['balances.set("a", -5) landed, then the connection reset → StoreUnavailableError store_unavailable']);
+    expect(env.violation?.symptom).toMatch(/^a balance is never negative — broken right after "balances\.set\("a", -5\) landed/);
+  });
+
   it('an injected fail-after-write lands the write, then tells the caller it failed', async () => {
     const store = new FakeStore<number>(new Env(), 'keys').inject({ operation: 'set', kind: 'fail-after-write' });
     await expect(store.set('k', 1)).rejects.toMatchObject({ code: 'store_unavailable' });
