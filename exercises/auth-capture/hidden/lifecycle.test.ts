@@ -209,6 +209,26 @@ guard('a capture 10 days after creation is refused, the intent canceled and the 
   );
 });
 
+guard('capture checks the status first, then expiry, then the amount', async () => {
+  const w = world(undefined, [authorized('pi_old', 1000, T0 - 10 * DAY), authorized('pi_new', 1000)]);
+  await expectRejects(
+    () => w.intents.capture('pi_old', { amount_to_capture: 5000 }),
+    'charge_expired_for_capture',
+    'a too-large capture of an authorization 10 days old was not answered charge_expired_for_capture (expiry is checked before the amount)',
+  );
+  await expectRejects(
+    () => w.intents.capture('pi_old', { amount_to_capture: 5000 }),
+    'payment_intent_unexpected_state',
+    'a capture of an intent canceled as expired was not refused with payment_intent_unexpected_state (the status is checked first)',
+  );
+  await w.intents.capture('pi_new', { amount_to_capture: 400 });
+  await expectRejects(
+    () => w.intents.capture('pi_new', { amount_to_capture: 0.5 }),
+    'charge_already_captured',
+    'an invalid capture amount on a captured intent was not answered charge_already_captured (the status is checked first)',
+  );
+});
+
 // ── confirm ──
 
 bug('decline-leaves-processing', 'after a decline the customer can confirm again with another card', async () => {
