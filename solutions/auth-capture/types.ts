@@ -87,7 +87,9 @@ export type AuthorizationResult =
 
 /**
  * The card network (through our acquirer). The client retries transport failures itself,
- * so every call resolves with the network's answer.
+ * so a call resolves once the network has done it, and rejects only when the network refuses
+ * it (a hold is captured at most once, never after a release, never for more than it holds;
+ * a released or fully captured hold cannot be released). A refused call changes nothing.
  */
 export interface CardNetwork {
   /** Places a hold of `amount` on the customer's card. */

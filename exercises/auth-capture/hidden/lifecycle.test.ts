@@ -1,4 +1,4 @@
-import { bug, guard, compareWithReference, expectRejects, expectResolves, expectSame, fc } from 'bugbash/harness';
+import { bug, guard, compareWithReference, errorCode, expectRejects, expectResolves, expectSame, fc } from 'bugbash/harness';
 import {
   authorized,
   authorizedThroughApi,
@@ -209,6 +209,26 @@ guard('a capture 10 days after creation is refused, the intent canceled and the 
   );
 });
 
+guard('capture checks the status first, then expiry, then the amount', async () => {
+  const w = world(undefined, [authorized('pi_old', 1000, T0 - 10 * DAY), authorized('pi_new', 1000)]);
+  await expectRejects(
+    () => w.intents.capture('pi_old', { amount_to_capture: 5000 }),
+    'charge_expired_for_capture',
+    'a too-large capture of an authorization 10 days old was not answered charge_expired_for_capture (expiry is checked before the amount)',
+  );
+  await expectRejects(
+    () => w.intents.capture('pi_old', { amount_to_capture: 5000 }),
+    'payment_intent_unexpected_state',
+    'a capture of an intent canceled as expired was not refused with payment_intent_unexpected_state (the status is checked first)',
+  );
+  await w.intents.capture('pi_new', { amount_to_capture: 400 });
+  await expectRejects(
+    () => w.intents.capture('pi_new', { amount_to_capture: 0.5 }),
+    'charge_already_captured',
+    'an invalid capture amount on a captured intent was not answered charge_already_captured (the status is checked first)',
+  );
+});
+
 // ── confirm ──
 
 bug('decline-leaves-processing', 'after a decline the customer can confirm again with another card', async () => {
@@ -232,11 +252,34 @@ bug('decline-leaves-processing', 'a declined intent shows requires_payment_metho
   await expectRejects(() => w.intents.confirm(created.id, { payment_method: DECLINED }), 'card_declined', 'confirming with a declined card did not fail with card_declined');
   const after = await w.intents.retrieve(created.id);
   expectSame(
-    { status: after.status, last_payment_error: after.last_payment_error },
-    { status: 'requires_payment_method', last_payment_error: { code: 'card_declined', decline_code: 'generic_decline' } },
+    { status: after.status, payment_method: after.payment_method, last_payment_error: after.last_payment_error },
+    { status: 'requires_payment_method', payment_method: null, last_payment_error: { code: 'card_declined', decline_code: 'generic_decline' } },
     'after a decline the intent does not ask for a new payment method: support and the checkout page see it stuck',
   );
   await expectResolves(() => w.intents.cancel(created.id, { cancellation_reason: 'abandoned' }), 'an intent whose card was declined could not be canceled');
+});
+
+bug('decline-leaves-processing', 'an intent created with a card that is declined at confirm asks for a new payment method', async () => {
+  const w = world();
+  const created = await w.intents.create({ amount: 1000, currency: 'usd', payment_method: DECLINED });
+  await expectRejects(() => w.intents.confirm(created.id), 'card_declined', 'confirming with a declined card did not fail with card_declined');
+  const after = await w.intents.retrieve(created.id);
+  expectSame(
+    { status: after.status, payment_method: after.payment_method, last_payment_error: after.last_payment_error },
+    { status: 'requires_payment_method', payment_method: null, last_payment_error: { code: 'card_declined', decline_code: 'generic_decline' } },
+    'after its card was declined, an intent created with that card does not ask for a new payment method (or still carries the declined card)',
+  );
+  await expectRejects(
+    () => w.intents.confirm(created.id),
+    'parameter_missing',
+    'confirming again without a new card was not refused with parameter_missing: the declined card was tried again',
+  );
+  const retried = await expectResolves(() => w.intents.confirm(created.id, { payment_method: MASTERCARD }), 'after a decline, confirming with another card failed');
+  expectSame(
+    { status: retried.status, payment_method: retried.payment_method, last_payment_error: retried.last_payment_error, holds: Object.keys(w.network.summary()).length },
+    { status: 'requires_capture', payment_method: MASTERCARD, last_payment_error: null, holds: 1 },
+    'the confirmation with a new card after a decline did not authorize that card',
+  );
 });
 
 bug('reconfirm-authorized', 'confirming an authorized intent again is refused and places no second hold', async () => {
@@ -338,6 +381,30 @@ bug('partial-capture-remainder', 'a partial capture releases the uncaptured rest
   );
 });
 
+bug('partial-capture-remainder', 'capturing exactly the capturable amount collects it all; one unit less releases that unit', async () => {
+  const w = world();
+  const whole = await authorizedThroughApi(w, 1000);
+  const all = await expectResolves(
+    () => w.intents.capture(whole.id, { amount_to_capture: 1000 }),
+    'capturing exactly the capturable amount (given as amount_to_capture) failed',
+  );
+  const almost = await authorizedThroughApi(w, 1000);
+  const partial = await w.intents.capture(almost.id, { amount_to_capture: 999 });
+  expectSame(
+    {
+      whole: { status: all.status, amount_received: all.amount_received, amount_capturable: all.amount_capturable },
+      almost: { status: partial.status, amount_received: partial.amount_received, amount_capturable: partial.amount_capturable },
+      holds: w.network.summary(),
+    },
+    {
+      whole: { status: 'succeeded', amount_received: 1000, amount_capturable: 0 },
+      almost: { status: 'succeeded', amount_received: 999, amount_capturable: 0 },
+      holds: { auth_1: { amount: 1000, captured: [1000], still_held: 0 }, auth_2: { amount: 1000, captured: [999], still_held: 0 } },
+    },
+    'a capture of the whole hold, or of all but one cent of it, left the intent or the card in the wrong state',
+  );
+});
+
 // ── authorization expiry ──
 
 bug('expiry-boundary', 'a capture exactly 7 days after creation is refused as expired', async () => {
@@ -366,6 +433,37 @@ bug('expiry-boundary', 'a capture 7½ days after creation is refused, the intent
     { status: after.status, reason: after.cancellation_reason, holds: w.network.summary() },
     { status: 'canceled', reason: 'expired', holds: { auth_1: { amount: 1000, captured: [], still_held: 0 } } },
     'an expired authorization was captured instead of being canceled and released',
+  );
+});
+
+bug('expiry-boundary', 'the authorization can be captured until 1 ms before 7 days, not at 7 days nor 1 ms later', async () => {
+  const results: Record<string, string> = {};
+  for (const [label, age] of [
+    ['7 days - 1 ms', 7 * DAY - 1],
+    ['7 days', 7 * DAY],
+    ['7 days + 1 ms', 7 * DAY + 1],
+    ['6 days 13 h (partial)', 6 * DAY + 13 * HOUR],
+    ['7 days (partial)', 7 * DAY],
+  ] as const) {
+    const w = world(undefined, [authorized('pi_1', 1000, T0 - age)]);
+    const partial = label.includes('partial');
+    try {
+      const captured = await w.intents.capture('pi_1', partial ? { amount_to_capture: 400 } : {});
+      results[label] = `captured ${captured.amount_received}`;
+    } catch (error) {
+      results[label] = `refused: ${errorCode(error)}`;
+    }
+  }
+  expectSame(
+    results,
+    {
+      '7 days - 1 ms': 'captured 1000',
+      '7 days': 'refused: charge_expired_for_capture',
+      '7 days + 1 ms': 'refused: charge_expired_for_capture',
+      '6 days 13 h (partial)': 'captured 400',
+      '7 days (partial)': 'refused: charge_expired_for_capture',
+    },
+    'captures around the end of the 7-day authorization window were not answered as the API promises (capturable until created + 7 days, expired from then on)',
   );
 });
 
