@@ -143,7 +143,8 @@ export class MemoryProbe {
       for (const module of moduleStates()) {
         parts.push(`module:${module.id}`);
         if (module.opaque) parts.push(`opaque:${++this.opaqueTick}`);
-        else visit(module.read());
+        // The bindings one by one: the array read() returns is new every time.
+        else for (const binding of module.read()) visit(binding);
       }
     } catch (error) {
       if (error instanceof TooLarge) return `opaque:${++this.opaqueTick}`;

@@ -96,6 +96,23 @@ describe('FakeClock', () => {
 });
 
 describe('module state seen by the explorer', () => {
+  it('an unchanged module has an unchanged fingerprint, and a changed binding changes it', () => {
+    const registry = ((globalThis as Record<symbol, unknown>)[Symbol.for('bugbash.moduleState')] ??= []) as unknown[];
+    const inFlight = new Set<string>();
+    const entry = { id: 'processor.ts', opaque: false, read: () => [255, inFlight] };
+    registry.push(entry);
+    try {
+      const env = new Env();
+      env.track({ field: 1 });
+      const before = env.memory.fingerprint();
+      expect(env.memory.fingerprint()).toBe(before);
+      inFlight.add('key-1');
+      expect(env.memory.fingerprint()).not.toBe(before);
+    } finally {
+      registry.splice(registry.indexOf(entry), 1);
+    }
+  });
+
   const transform = async (code: string, id: string) => {
     const plugin = moduleStatePlugin('/impl');
     const hook = plugin.transform as (code: string, id: string) => Promise<{ code: string } | null>;
