@@ -145,11 +145,11 @@ function summed(minorUnits: number, items: number, exponent: number): number {
   return parts.reduce((total, part) => total + part / scale, 0);
 }
 
-bug('float-total-in-key', 'every total up to 30.00, and totals spread up to 999,999.99, key alike however the basket summed them, and no two share a key', async () => {
+bug('float-total-in-key', 'every total up to 12.00, and totals spread up to a million, key alike however the basket summed them, and no two share a key', async () => {
   const mismatched: unknown[] = [];
   const keys = new Map<string, number>();
   const shared: unknown[] = [];
-  const amounts = [...Array.from({ length: 2_951 }, (_, i) => 50 + i), ...Array.from({ length: 1_000 }, (_, i) => 3_001 + i * 99_997)];
+  const amounts = [...Array.from({ length: 1_151 }, (_, i) => 50 + i), ...Array.from({ length: 400 }, (_, i) => 1_201 + i * 249_989)];
   for (const cents of amounts) {
     const typedIn = idempotencyKeyFor({ ...PURCHASE, total: cents / 100 });
     for (const items of [2, 3]) {

@@ -2,7 +2,7 @@
  * The world the hidden suites build around the idempotency layer: a shared store of keys,
  * a clock, and a payments API behind the layer whose card charges the tests can count.
  */
-import { Env, FakeClock, FakeStore } from 'bugbash/harness';
+import { Env, FakeClock, FakeStore, type RunOptions } from 'bugbash/harness';
 import { IdempotencyLayer } from '@impl/idempotency';
 import { ApiError } from '@impl/types';
 import type { ApiRequest, ApiResponse, IdempotencyRecord } from '@impl/types';
@@ -137,8 +137,8 @@ export function view(response: ApiResponse): unknown {
 }
 
 /** Runs one request through the layer inside the env, labelled for traces. */
-export function send(world: World, label: string, request: ApiRequest): Promise<ApiResponse> {
-  return world.env.run(label, () => world.layer.handle(request));
+export function send(world: World, label: string, request: ApiRequest, options: RunOptions = {}): Promise<ApiResponse> {
+  return world.env.run(label, () => world.layer.handle(request), options);
 }
 
 /**
