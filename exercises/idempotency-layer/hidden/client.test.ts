@@ -129,3 +129,91 @@ bug('request-time-in-key', 'paying again after a decline (a new submission) gets
     actual: 'the same key as attempt 1',
   });
 });
+
+/** A total as a basket that adds `items` line items of whole minor units computes it. */
+function summed(minorUnits: number, items: number, exponent: number): number {
+  const scale = 10 ** exponent;
+  const parts: number[] = [];
+  let left = minorUnits;
+  for (let i = items; i > 1; i--) {
+    const part = Math.floor(left / i) + (i % 3);
+    const taken = Math.min(part, left);
+    parts.push(taken);
+    left -= taken;
+  }
+  parts.push(left);
+  return parts.reduce((total, part) => total + part / scale, 0);
+}
+
+bug('float-total-in-key', 'every total up to 12.00, and totals spread up to a million, key alike however the basket summed them, and no two share a key', async () => {
+  const mismatched: unknown[] = [];
+  const keys = new Map<string, number>();
+  const shared: unknown[] = [];
+  const amounts = [...Array.from({ length: 1_151 }, (_, i) => 50 + i), ...Array.from({ length: 400 }, (_, i) => 1_201 + i * 249_989)];
+  for (const cents of amounts) {
+    const typedIn = idempotencyKeyFor({ ...PURCHASE, total: cents / 100 });
+    for (const items of [2, 3]) {
+      const total = summed(cents, items, 2);
+      if (mismatched.length < 3 && idempotencyKeyFor({ ...PURCHASE, total }) !== typedIn) mismatched.push({ total: cents / 100, summedAs: total });
+    }
+    const other = keys.get(typedIn);
+    if (other !== undefined && shared.length < 3) shared.push([other / 100, cents / 100]);
+    keys.set(typedIn, cents);
+  }
+  expectThat(mismatched.length === 0 && shared.length === 0, 'an order total got a different idempotency key depending on how the basket added it up, or two different totals got the same key', {
+    expected: 'one key per amount in cents, whatever float the basket computed',
+    actual: { 'same amount, different keys': mismatched, 'different amounts, same key': shared },
+  });
+});
+
+bug('float-total-in-key', 'three-decimal and zero-decimal currencies key by their own smallest unit', async () => {
+  const key = (total: number, currency: string) => idempotencyKeyFor({ ...PURCHASE, total, currency });
+  const checks = {
+    'KWD 1.001 and 1.002 differ': key(1.001, 'kwd') !== key(1.002, 'kwd'),
+    'BHD 12.345 and 12.346 differ': key(12.345, 'bhd') !== key(12.346, 'bhd'),
+    'KWD 3.003 typed in and summed 1.001 + 2.002 agree': key(3.003, 'kwd') === key(1.001 + 2.002, 'kwd'),
+    'JOD 0.3 typed in and summed 0.1 + 0.2 agree': key(0.3, 'jod') === key(0.1 + 0.2, 'jod'),
+    'JPY 1500 and 1501 differ': key(1500, 'jpy') !== key(1501, 'jpy'),
+    'KRW 1000 typed in and summed 400 + 600 agree': key(1000, 'krw') === key(400 + 600, 'krw'),
+  };
+  const failed = Object.entries(checks).filter(([, ok]) => !ok).map(([what]) => what);
+  expectSame(failed, [], 'idempotency keys did not follow the amount in the currency\'s smallest unit (thousandths for KWD, BHD, JOD; whole yen and won)');
+});
+
+bug('float-total-in-key', 'three-decimal totals summed from line items key like the same total typed in', async () => {
+  const thousandths = fc.integer({ min: 1, max: 500_000 });
+  const result = fc.check(
+    fc.property(thousandths, thousandths, (a, b) => idempotencyKeyFor({ ...PURCHASE, currency: 'kwd', total: a / 1000 + b / 1000 }) === idempotencyKeyFor({ ...PURCHASE, currency: 'kwd', total: (a + b) / 1000 })),
+    { seed: 9, numRuns: 300 },
+  );
+  const example = result.counterexample;
+  expectThat(!result.failed, 'the same KWD order total got different idempotency keys depending on how the basket added up its line items', {
+    expected: 'one key per amount in fils',
+    actual: example ? { lineItems: [example[0] / 1000, example[1] / 1000], summed: example[0] / 1000 + example[1] / 1000, total: (example[0] + example[1]) / 1000 } : undefined,
+  });
+});
+
+bug('request-time-in-key', 'a retry keeps its key across every calendar boundary: minute, hour, day, week, month, year', async () => {
+  const boundaries: Record<string, number> = {
+    'the minute (12:20:59 → 12:21:01)': Date.UTC(2026, 0, 15, 12, 21, 0),
+    'the hour (12:59:59 → 13:00:01)': Date.UTC(2026, 0, 15, 13, 0, 0),
+    'the day (23:59:59 → 00:00:01 UTC)': Date.UTC(2026, 0, 16, 0, 0, 0),
+    'the week (Sunday → Monday)': Date.UTC(2026, 0, 19, 0, 0, 0),
+    'the month (31 January → 1 February)': Date.UTC(2026, 1, 1, 0, 0, 0),
+    'the year (31 December → 1 January)': Date.UTC(2027, 0, 1, 0, 0, 0),
+  };
+  const changed = Object.entries(boundaries)
+    .filter(([, at]) => idempotencyKeyFor({ ...PURCHASE, requestedAt: at - 1000 }) !== idempotencyKeyFor({ ...PURCHASE, requestedAt: at + 1000 }))
+    .map(([what]) => what);
+  expectSame(changed, [], 'a retry sent two seconds after the first attempt got a different idempotency key across a calendar boundary, so it would charge the customer again');
+});
+
+bug('request-time-in-key', 'every new submission of an order gets its own key, and each keeps it for all its retries', async () => {
+  const keys = [1, 2, 3, 4].map((attempt) => idempotencyKeyFor({ ...PURCHASE, attempt, requestedAt: PURCHASE.requestedAt + attempt * 90 * MINUTE }));
+  const retries = [1, 2, 3, 4].map((attempt) => idempotencyKeyFor({ ...PURCHASE, attempt, requestedAt: PURCHASE.requestedAt + attempt * 90 * MINUTE + 20 * MINUTE }));
+  expectSame(
+    { distinctSubmissions: new Set(keys).size, retriesKeepTheirKey: retries.every((key, i) => key === keys[i]) },
+    { distinctSubmissions: 4, retriesKeepTheirKey: true },
+    "a customer's payment submissions for one order (attempts 1 to 4) did not each get their own key, kept by every retry of that submission",
+  );
+});
