@@ -1,4 +1,4 @@
-import { Env, bug, compareWithReference, expectSame, expectThat, fail, fc, guard, outcome } from 'bugbash/harness';
+import { Env, bug, compareWithReference, expectSame, expectThat, explore, fail, fc, guard, outcome } from 'bugbash/harness';
 import { OLD_SECRET, SECRET, RUNAWAY_RETRIES, dispatcherWorld, hmac, topUpEvent, type Reply, type Side } from './world';
 
 const event = topUpEvent('succeeded');
@@ -56,7 +56,73 @@ bug('network-errors-retried-forever', 'with no retries allowed, a dropped connec
   );
 });
 
+bug('network-errors-retried-forever', 'every delivery gets its own retry budget, one after another or at the same time', async () => {
+  const world = dispatcherWorld(new Env());
+  world.reply('no response');
+  const first = await deliver(world, 'the first delivery to an endpoint that is down');
+  const second = await deliver(world, 'a second delivery to the same endpoint, still down');
+  expectSame(
+    { first, second },
+    { first: { delivered: false, attempts: 3, status: null }, second: { delivered: false, attempts: 3, status: null } },
+    'two deliveries in a row to an endpoint that is down did not each get the first attempt plus 2 retries',
+  );
+  // One retry each keeps every ordering of the two deliveries small enough to run them all.
+  await explore({ arrivals: 'now' }, async (env) => {
+    const shared = dispatcherWorld(env, { maxRetries: 1 });
+    shared.reply('no response');
+    const results = await env.outcomes([
+      env.run('delivery of evt_a', () => shared.dispatcher.deliver(topUpEvent('succeeded', { id: 'evt_a' }))),
+      env.run('delivery of evt_b', () => shared.dispatcher.deliver(topUpEvent('succeeded', { id: 'evt_b' }))),
+    ]);
+    expectSame(
+      results.map((r) => (r.status === 'fulfilled' ? r.value : { error: String(r.reason) })),
+      [{ delivered: false, attempts: 2, status: null }, { delivered: false, attempts: 2, status: null }],
+      'two deliveries running at the same time on one dispatcher (maxRetries 1), to an endpoint that is down, did not each get the first attempt plus 1 retry',
+    );
+  });
+}, { timeout: 8_000 });
+
+bug('network-errors-retried-forever', 'deliveries match the reference when dropped connections and HTTP errors mix', async () => {
+  type Command = Reply[];
+  const reply = fc.constantFrom<Reply>('no response', 'no response', 200, 409, 429, 500, 503);
+  await compareWithReference<ReturnType<typeof dispatcherWorld>, Command>({
+    symptom: 'a delivery meeting dropped connections ended differently from the reference (attempts, result, waits or jitter draws)',
+    commands: fc.array(fc.array(reply, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 3 }),
+    create: (side: Side, env) => dispatcherWorld(env, { side, maxRetries: 3, jitter: [0.1, 0.7, 0.3] }),
+    apply: async (world, replies) => {
+      world.reply(...replies);
+      const result = await outcome(world.dispatcher.deliver(event));
+      return result.ok ? result.value : { error: result.code };
+    },
+    state: (world) => ({ attempts: world.requests.length, retryDelaysMs: [...world.delays], jitterDraws: world.draws() }),
+    describe: (replies) => `deliver(event) while the endpoint answers ${replies.join(', ')} (the last one repeats)`,
+    seed: 9,
+    runs: 40,
+  });
+}, { timeout: 8_000 });
+
 // --- guards -------------------------------------------------------------------------------
+
+guard('jitter is drawn once per retry and stays within its bounds', async () => {
+  const expectedDelay = (retry: number, r: number) => Math.max(0.5, Math.min(0.5 * 2 ** (retry - 1), 5) * 0.5 * (1 + r)) * 1000;
+  for (const r of [0, 0.999999]) {
+    const world = dispatcherWorld(new Env(), { maxRetries: 6, jitter: [r] });
+    world.reply(503);
+    await deliver(world, 'an endpoint answering 503 every time');
+    const expected = [1, 2, 3, 4, 5, 6].map((retry) => expectedDelay(retry, r));
+    const close = world.delays.length === expected.length && world.delays.every((ms, i) => Math.abs(ms - expected[i]!) < 1e-6);
+    expectThat(close && world.draws() === 6, `with random() = ${r}, the waits between retries or the number of jitter draws are not as the backoff rule says`, {
+      expected: { delaysMs: expected, jitterDraws: 6 },
+      actual: { delaysMs: world.delays, jitterDraws: world.draws() },
+    });
+  }
+  const world = dispatcherWorld(new Env());
+  world.reply(200);
+  await deliver(world, 'an endpoint accepting at once');
+  expectSame({ waits: world.delays, jitterDraws: world.draws() }, { waits: [], jitterDraws: 0 }, 'a delivery accepted at the first attempt waited or drew jitter');
+});
+
+
 
 guard('a dropped connection is retried and the retry can succeed', async () => {
   const world = dispatcherWorld(new Env());

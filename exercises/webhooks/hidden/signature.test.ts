@@ -37,12 +37,40 @@ bug('tolerance-boundary', 'an event that took 300.9 seconds to arrive is process
   );
 });
 
-guard('a signature 301 seconds old is refused as a possible replay', async () => {
+bug('tolerance-boundary', 'a signature 301 seconds old is refused as a possible replay', async () => {
   await expectRejects(
     () => verifierAt(NOW_MS).verify(body, signed(body, NOW - 301)),
     'timestamp_outside_tolerance',
     'a webhook signed 301 seconds ago was accepted; anything older than 300 s must be refused as a possible replay',
   );
+});
+
+guard('a signature 301 seconds old is refused by the receiver and changes nothing', async () => {
+  const world = receiverWorld(new Env());
+  world.clock.set((NOW + 301) * 1000);
+  const event = topUpEvent('succeeded');
+  await expectRejects(world.receiver.handle(compact(event), signed(compact(event), NOW)), 'timestamp_outside_tolerance', 'a top-up webhook signed 301 seconds ago was accepted');
+  expectSame(world.state(), { top_ups: {}, wallet_credits: [] }, 'a webhook refused as too old still changed a top-up or credited a wallet');
+});
+
+guard('a signature from slightly ahead of our clock is accepted', async () => {
+  await expectResolves(() => verifierAt(NOW_MS).verify(body, signed(body, NOW + 5)), 'a webhook signed 5 seconds ahead of our clock (clock skew) was refused; only signatures older than the tolerance are refused');
+});
+
+guard('an old request with a wrong signature is refused as a signature mismatch', async () => {
+  // The tolerance is checked after the signature: a forgery is named as such, however old.
+  await expectRejects(
+    () => verifierAt(NOW_MS).verify(body, signed(body, NOW - 900, ['whsec_attacker'])),
+    'signature_mismatch',
+    'an old request carrying a forged signature was not refused with signature_mismatch (the signature is checked before the tolerance)',
+  );
+});
+
+bug('tolerance-boundary', 'a custom tolerance is honoured to the second', async () => {
+  const verifier = new SignatureVerifier(SECRET, new FakeClock(NOW_MS), 60);
+  const at60 = await verdict(verifier, body, signed(body, NOW - 60));
+  const at61 = await verdict(verifier, body, signed(body, NOW - 61));
+  expectSame({ at60, at61 }, { at60: 'accepted', at61: { rejected: 'timestamp_outside_tolerance' } }, 'with a 60 s tolerance, a 60 s old signature was not accepted or a 61 s old one was not refused');
 });
 
 guard('a freshly signed body is accepted and a tampered one is refused', async () => {
@@ -78,7 +106,7 @@ bug('rotated-secret-rejected', 'an endpoint that still holds the old secret acce
   );
 });
 
-guard('a header with no v1 signature is refused, even with a valid v0 one', async () => {
+bug('rotated-secret-rejected', 'a header with no v1 signature is refused, even with a valid v0 one', async () => {
   const header = `t=${NOW},v0=${hmac(NOW, body, SECRET)}`;
   await expectRejects(
     () => verifierAt(NOW_MS).verify(body, header),
@@ -87,7 +115,7 @@ guard('a header with no v1 signature is refused, even with a valid v0 one', asyn
   );
 });
 
-guard('a v0 signature cannot stand in for a wrong v1 signature', async () => {
+bug('rotated-secret-rejected', 'a v0 signature cannot stand in for a wrong v1 signature', async () => {
   const header = `t=${NOW},v1=${hmac(NOW, body, 'whsec_attacker')},v0=${hmac(NOW, body, SECRET)}`;
   await expectRejects(
     () => verifierAt(NOW_MS).verify(body, header),
@@ -96,9 +124,36 @@ guard('a v0 signature cannot stand in for a wrong v1 signature', async () => {
   );
 });
 
-guard('extra v0 entries next to a valid v1 signature are ignored', async () => {
+bug('rotated-secret-rejected', 'extra v0 entries next to a valid v1 signature are ignored', async () => {
   const header = `t=${NOW},v1=${hmac(NOW, body, SECRET)},v0=6ffbb59b2300aae63f272406069a9788598b792a944a07aba816edb039989a39`;
   await expectResolves(() => verifierAt(NOW_MS).verify(body, header), 'a valid v1 signature was refused because the header also carried a v0 entry');
+});
+
+bug('rotated-secret-rejected', 'the matching v1 signature counts wherever it comes in the header', async () => {
+  const other = 'whsec_4Kx8third';
+  const orders: Array<[string, string[]]> = [
+    ['first of two', [SECRET, OLD_SECRET]],
+    ['last of two', [OLD_SECRET, SECRET]],
+    ['in the middle of three', [OLD_SECRET, SECRET, other]],
+    ['first of three', [SECRET, other, OLD_SECRET]],
+  ];
+  const refused: string[] = [];
+  for (const [where, secrets] of orders) {
+    const result = await verdict(verifierAt(NOW_MS, SECRET), body, signed(body, NOW, secrets));
+    if (result !== 'accepted') refused.push(`matching signature ${where}: ${JSON.stringify(result)}`);
+  }
+  const withV0 = `t=${NOW},v1=${hmac(NOW, body, SECRET)},v0=${hmac(NOW, body, OLD_SECRET)},v1=${hmac(NOW, body, OLD_SECRET)}`;
+  const mixed = await verdict(verifierAt(NOW_MS, SECRET), body, withV0);
+  if (mixed !== 'accepted') refused.push(`matching v1 first, then a v0 and another v1: ${JSON.stringify(mixed)}`);
+  expectSame(refused, [], 'a header carrying several v1 signatures (a secret being rolled) was refused although one of them matched our secret; any one matching v1 signature is enough');
+});
+
+bug('rotated-secret-rejected', 'a header whose v1 signatures all come from other secrets is refused', async () => {
+  await expectRejects(
+    () => verifierAt(NOW_MS, SECRET).verify(body, signed(body, NOW, [OLD_SECRET, 'whsec_4Kx8third'])),
+    'signature_mismatch',
+    'a header with two v1 signatures, neither made with our secret, was accepted',
+  );
 });
 
 guard('a signature made with another secret is refused', async () => {
