@@ -111,8 +111,8 @@ export class CheckoutSaga {
     } catch (error) {
       throw new CheckoutError('compensation_pending', `order ${order.id} is not fully unwound yet: ${String(error)}`);
     }
-    saga = await this.update(saga, { status: 'failed' });
     await this.emit(order, 'order.failed', { reason: failureCode });
+    saga = await this.update(saga, { status: 'failed' });
     return toResult(saga);
   }
 

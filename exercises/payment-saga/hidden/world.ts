@@ -1,387 +1,28 @@
 /**
- * The world around a CheckoutSaga in the hidden suites: a card processor, an inventory
- * service, a carrier and an event bus that behave like the real ones (idempotency keys with
- * replay, lost responses, 503s), the saga and outbox tables as fake stores, and a clock that
- * only moves when the code under test sleeps or the test says so.
+ * The world around a CheckoutSaga in the hidden suites: the fake services of ./fakes, the
+ * implementation built over them, and the rules that must hold at every moment.
  *
- * Every downstream call is a step of the test's Env, so it shows up in traces and, under
- * `explore`, lands when the scheduler says so.
+ * Relays run one per worker process (see the brief): a world builds each relay from its own
+ * module instance when asked, so an in-process lock does not serialise them.
  */
-import { FakeClock, FakeStore, describeValue, fail, show, type Env } from 'bugbash/harness';
+import { FakeClock, fail, show, type Env } from 'bugbash/harness';
 import { CheckoutSaga } from '@impl/checkout';
 import { OutboxRelay } from '@impl/relay';
+import { OutboxRelay as OutboxRelayInstance2 } from '@impl/relay?instance=2';
+import { OutboxRelay as OutboxRelayInstance3 } from '@impl/relay?instance=3';
 import { RemoteError } from '@impl/types';
-import type {
-  Charge,
-  ChargeRequest,
-  CheckoutDeps,
-  CheckoutResult,
-  DomainEvent,
-  LineItem,
-  Order,
-  OutboxEvent,
-  Refund,
-  Reservation,
-  SagaRecord,
-  Shipment,
-} from '@impl/types';
+import type { CheckoutDeps, CheckoutResult, Order, OutboxEvent } from '@impl/types';
+import { FakeBus, FakeInventory, FakeOutbox, FakePayments, FakeShipping, FlakySagaStore, type RemoteErrorClass } from './fakes';
 
-export const SECOND = 1_000;
-export const MINUTE = 60 * SECOND;
-export const DECLINED_CARD = 'pm_card_chargeDeclined';
-/** Addresses containing this are rejected by the carrier with 400 address_invalid. */
-export const UNDELIVERABLE = 'Nowhere';
-
-/** How a scripted call fails, before or after the service did its work. */
-export type Fault =
-  /** 503: the service refused before doing anything. */
-  | 'unavailable'
-  /** No answer, and the request never reached the service. */
-  | 'timeout'
-  /** The service did the work, but the answer was lost on the way back (no answer). */
-  | 'lost-response';
-
-type RemoteErrorClass = new (code: string, status?: number, shouldRetry?: boolean, message?: string) => Error;
-
-/** A downstream call as one Env step; a failure is shown in the trace and then thrown. */
-async function remote<T>(env: Env, description: string, effect: () => T): Promise<T> {
-  let failure: unknown;
-  const value = await env.step(description, () => {
-    try {
-      return effect();
-    } catch (error) {
-      failure = error;
-      const { code, status } = error as { code?: string; status?: number };
-      return `failed: ${code}${status === undefined ? ' (no response)' : ` (${status})`}` as unknown as T;
-    }
-  });
-  if (failure !== undefined) throw failure;
-  return value;
-}
-
-function stable(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${k}:${stable((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-class Script {
-  private readonly queues = new Map<string, Fault[]>();
-  add(operation: string, faults: Fault[]): void {
-    this.queues.set(operation, [...(this.queues.get(operation) ?? []), ...faults]);
-  }
-  next(operation: string): Fault | undefined {
-    return this.queues.get(operation)?.shift();
-  }
-  clear(): void {
-    this.queues.clear();
-  }
-}
-
-/** Applies the scripted fault that strikes before the service does anything. */
-function before(fault: Fault | undefined, Remote: RemoteErrorClass): void {
-  if (fault === 'unavailable') throw new Remote('service_unavailable', 503);
-  if (fault === 'timeout') throw new Remote('network_timeout');
-}
-
-function after(fault: Fault | undefined, Remote: RemoteErrorClass): void {
-  if (fault === 'lost-response') throw new Remote('network_timeout');
-}
-
-/** A card processor with Stripe's idempotency semantics. */
-export class FakePayments {
-  /** Every charge the processor actually executed, in order (replays are not new charges). */
-  readonly charges: Charge[] = [];
-  readonly refunds: Refund[] = [];
-  /** Every createCharge call made, including those that failed on the way. */
-  chargeCalls = 0;
-  private readonly chargesByKey = new Map<string, { request: ChargeRequest; charge: Charge }>();
-  private readonly refundsByKey = new Map<string, { params: string; refund: Refund }>();
-  private readonly script = new Script();
-
-  constructor(
-    private readonly env: Env,
-    private readonly Remote: RemoteErrorClass,
-  ) {}
-
-  fail(operation: 'createCharge' | 'findCharge' | 'createRefund', ...faults: Fault[]): void {
-    this.script.add(operation, faults);
-  }
-
-  /** The network to the processor is healthy again: scripted faults not yet used are dropped. */
-  recover(): void {
-    this.script.clear();
-  }
-
-  createCharge(request: ChargeRequest, idempotencyKey: string): Promise<Charge> {
-    return remote(this.env, `payments.createCharge(${request.amount} ${request.currency}, key ${JSON.stringify(idempotencyKey)})`, () => {
-      this.chargeCalls += 1;
-      const fault = this.script.next('createCharge');
-      before(fault, this.Remote);
-      let saved = this.chargesByKey.get(idempotencyKey);
-      if (saved && stable(saved.request) !== stable(request)) {
-        throw new this.Remote('idempotency_error', 400, false, 'Keys for idempotent requests can only be used with the same parameters they were first used with');
-      }
-      if (!saved) {
-        const declined = request.paymentMethod === DECLINED_CARD;
-        const charge: Charge = {
-          id: `ch_${this.charges.length + 1}`,
-          amount: request.amount,
-          currency: request.currency,
-          status: declined ? 'failed' : 'succeeded',
-          ...(declined ? { failureCode: 'card_declined' } : {}),
-        };
-        this.charges.push(charge);
-        saved = { request: structuredClone(request), charge };
-        this.chargesByKey.set(idempotencyKey, saved);
-      }
-      after(fault, this.Remote);
-      if (saved.charge.status === 'failed') throw new this.Remote('card_declined', 402);
-      return structuredClone(saved.charge);
-    });
-  }
-
-  findCharge(idempotencyKey: string): Promise<Charge | undefined> {
-    return remote(this.env, `payments.findCharge(key ${JSON.stringify(idempotencyKey)})`, () => {
-      const fault = this.script.next('findCharge');
-      before(fault, this.Remote);
-      const found = this.chargesByKey.get(idempotencyKey)?.charge;
-      after(fault, this.Remote);
-      return found ? structuredClone(found) : undefined;
-    });
-  }
-
-  createRefund(chargeId: string, amount: number, idempotencyKey: string): Promise<Refund> {
-    return remote(this.env, `payments.createRefund(${chargeId}, ${amount}, key ${JSON.stringify(idempotencyKey)})`, () => {
-      const fault = this.script.next('createRefund');
-      before(fault, this.Remote);
-      const params = stable({ chargeId, amount });
-      let saved = this.refundsByKey.get(idempotencyKey);
-      if (saved && saved.params !== params) throw new this.Remote('idempotency_error', 400, false);
-      if (!saved) {
-        const charge = this.charges.find((c) => c.id === chargeId && c.status === 'succeeded');
-        if (!charge) throw new this.Remote('resource_missing', 404, false);
-        const refunded = this.refundedOn(chargeId);
-        if (refunded >= charge.amount) throw new this.Remote('charge_already_refunded', 400, false);
-        if (!Number.isInteger(amount) || amount <= 0 || refunded + amount > charge.amount) {
-          throw new this.Remote('amount_too_large', 400, false, `at most ${charge.amount - refunded} can be refunded`);
-        }
-        const refund: Refund = { id: `re_${this.refunds.length + 1}`, chargeId, amount };
-        this.refunds.push(refund);
-        saved = { params, refund };
-        this.refundsByKey.set(idempotencyKey, saved);
-      }
-      after(fault, this.Remote);
-      return structuredClone(saved.refund);
-    });
-  }
-
-  refundedOn(chargeId: string): number {
-    return this.refunds.filter((r) => r.chargeId === chargeId).reduce((sum, r) => sum + r.amount, 0);
-  }
-
-  /** Money taken from the customer's card: succeeded charges. */
-  charged(): number {
-    return this.charges.filter((c) => c.status === 'succeeded').reduce((sum, c) => sum + c.amount, 0);
-  }
-
-  refunded(): number {
-    return this.refunds.reduce((sum, r) => sum + r.amount, 0);
-  }
-}
-
-export class FakeInventory {
-  private readonly stock: Map<string, number>;
-  private readonly reservations = new Map<string, { orderId: string; items: LineItem[]; released: boolean }>();
-  private readonly byKey = new Map<string, Reservation>();
-  private readonly script = new Script();
-  /** Every reserve call made, including those that failed on the way. */
-  reserveCalls = 0;
-
-  constructor(
-    private readonly env: Env,
-    private readonly Remote: RemoteErrorClass,
-    stock: Record<string, number>,
-  ) {
-    this.stock = new Map(Object.entries(stock));
-  }
-
-  fail(operation: 'reserve' | 'release', ...faults: Fault[]): void {
-    this.script.add(operation, faults);
-  }
-
-  reserve(orderId: string, items: LineItem[], idempotencyKey: string): Promise<Reservation> {
-    return remote(this.env, `inventory.reserve(${orderId}, key ${JSON.stringify(idempotencyKey)})`, () => {
-      this.reserveCalls += 1;
-      const fault = this.script.next('reserve');
-      before(fault, this.Remote);
-      let reservation = this.byKey.get(idempotencyKey);
-      if (!reservation) {
-        if (items.some((item) => (this.stock.get(item.sku) ?? 0) < item.quantity)) {
-          throw new this.Remote('insufficient_stock', 422, false);
-        }
-        for (const item of items) this.stock.set(item.sku, (this.stock.get(item.sku) ?? 0) - item.quantity);
-        reservation = { id: `res_${this.reservations.size + 1}`, orderId };
-        this.reservations.set(reservation.id, { orderId, items: structuredClone(items), released: false });
-        this.byKey.set(idempotencyKey, reservation);
-      }
-      after(fault, this.Remote);
-      return structuredClone(reservation);
-    });
-  }
-
-  release(reservationId: string, idempotencyKey: string): Promise<void> {
-    return remote(this.env, `inventory.release(${reservationId}, key ${JSON.stringify(idempotencyKey)})`, () => {
-      const fault = this.script.next('release');
-      before(fault, this.Remote);
-      const reservation = this.reservations.get(reservationId);
-      if (!reservation) throw new this.Remote('reservation_not_found', 404, false);
-      if (!reservation.released) {
-        reservation.released = true;
-        for (const item of reservation.items) this.stock.set(item.sku, (this.stock.get(item.sku) ?? 0) + item.quantity);
-      }
-      after(fault, this.Remote);
-    });
-  }
-
-  /** Units on the shelf (not held by a live reservation), by sku. */
-  available(): Record<string, number> {
-    return Object.fromEntries([...this.stock.entries()].sort(([a], [b]) => a.localeCompare(b)));
-  }
-
-  /** Reservations still holding stock. */
-  held(): number {
-    return [...this.reservations.values()].filter((r) => !r.released).length;
-  }
-}
-
-export class FakeShipping {
-  readonly shipments: { id: string; orderId: string }[] = [];
-  private readonly byKey = new Map<string, Shipment>();
-  private readonly script = new Script();
-
-  constructor(
-    private readonly env: Env,
-    private readonly Remote: RemoteErrorClass,
-  ) {}
-
-  fail(...faults: Fault[]): void {
-    this.script.add('createShipment', faults);
-  }
-
-  createShipment(orderId: string, address: string, _items: LineItem[], idempotencyKey: string): Promise<Shipment> {
-    return remote(this.env, `shipping.createShipment(${orderId}, key ${JSON.stringify(idempotencyKey)})`, () => {
-      const fault = this.script.next('createShipment');
-      before(fault, this.Remote);
-      let shipment = this.byKey.get(idempotencyKey);
-      if (!shipment) {
-        if (address.includes(UNDELIVERABLE)) throw new this.Remote('address_invalid', 400, false);
-        const n = this.shipments.length + 1;
-        shipment = { id: `shp_${n}`, trackingNumber: `1Z999AA1${String(n).padStart(8, '0')}` };
-        this.shipments.push({ id: shipment.id, orderId });
-        this.byKey.set(idempotencyKey, shipment);
-      }
-      after(fault, this.Remote);
-      return structuredClone(shipment);
-    });
-  }
-}
-
-/** A broker that delivers whatever it is given (no deduplication). */
-export class FakeBus {
-  readonly published: DomainEvent[] = [];
-  private readonly script = new Script();
-
-  constructor(
-    private readonly env: Env,
-    private readonly Remote: RemoteErrorClass,
-  ) {}
-
-  fail(...faults: Fault[]): void {
-    this.script.add('publish', faults);
-  }
-
-  publish(event: DomainEvent): Promise<void> {
-    return remote(this.env, `bus.publish(${event.id})`, () => {
-      const fault = this.script.next('publish');
-      before(fault, this.Remote);
-      this.published.push(structuredClone(event));
-      after(fault, this.Remote);
-    });
-  }
-
-  /** How many times each event id was published. */
-  deliveries(): Record<string, number> {
-    const counts: Record<string, number> = {};
-    for (const event of this.published) counts[event.id] = (counts[event.id] ?? 0) + 1;
-    return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
-  }
-}
-
-/** The outbox table: a fake store that can also list the rows not sent yet. */
-export class FakeOutbox extends FakeStore<OutboxEvent> {
-  constructor(
-    private readonly world: Env,
-    initial: Record<string, OutboxEvent> = {},
-  ) {
-    super(world, 'outbox', initial);
-  }
-
-  unsent(): Promise<OutboxEvent[]> {
-    return this.world.step('outbox.unsent()', () =>
-      Object.values(this.snapshot())
-        .filter((event) => event.status !== 'sent')
-        .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id)),
-    );
-  }
-
-  /** Status of every row, by id. */
-  statuses(): Record<string, OutboxEvent['status']> {
-    return Object.fromEntries(Object.entries(this.snapshot()).map(([id, event]) => [id, event.status]));
-  }
-}
-
-/** The saga table, with the option of making one write fail (the store or the worker died). */
-export class FlakySagaStore extends FakeStore<SagaRecord> {
-  private readonly doomed: ((record: SagaRecord) => boolean)[] = [];
-
-  constructor(private readonly world: Env) {
-    super(world, 'sagas');
-  }
-
-  /** The first write whose new value matches `when` fails, as if the connection dropped. */
-  failWrite(when: (record: SagaRecord) => boolean): void {
-    this.doomed.push(when);
-  }
-
-  private async maybeFail(key: string, record: SagaRecord): Promise<void> {
-    const index = this.doomed.findIndex((when) => when(record));
-    if (index < 0) return;
-    this.doomed.splice(index, 1);
-    await this.world.step(`sagas write ${JSON.stringify(key)} ${describeValue(record)} → connection reset`, () => undefined);
-    throw new Error('saga store: connection reset by peer');
-  }
-
-  override async set(key: string, value: SagaRecord): Promise<void> {
-    await this.maybeFail(key, value);
-    return super.set(key, value);
-  }
-
-  override async setIfAbsent(key: string, value: SagaRecord): Promise<boolean> {
-    await this.maybeFail(key, value);
-    return super.setIfAbsent(key, value);
-  }
-
-  override async compareAndSet(key: string, expected: SagaRecord | undefined, next: SagaRecord): Promise<boolean> {
-    await this.maybeFail(key, next);
-    return super.compareAndSet(key, expected, next);
-  }
-}
+export {
+  DECLINED_CARD,
+  FakeBus,
+  FakeOutbox,
+  MINUTE,
+  SECOND,
+  UNDELIVERABLE,
+  type Fault,
+} from './fakes';
 
 export interface Saga {
   checkout(order: Order): Promise<CheckoutResult>;
@@ -391,6 +32,46 @@ export interface Relay {
 }
 export type SagaClass = new (deps: CheckoutDeps) => Saga;
 export type RelayClass = new (outbox: FakeOutbox, bus: FakeBus, clock: FakeClock, relayId: string) => Relay;
+
+/** When every world's clock starts. */
+export const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
+
+/** The learner's relay, one module instance per worker process. */
+const RELAY_PROCESSES = [OutboxRelay, OutboxRelayInstance2, OutboxRelayInstance3] as unknown as RelayClass[];
+
+/**
+ * What must hold at every moment of the outbox and the bus: no event is published twice, and
+ * a row marked sent is never put back (which would publish it again).
+ */
+export function outboxRules(env: Env, outbox: FakeOutbox, bus: FakeBus): void {
+  env.invariant('every event reaches the bus at most once', () => {
+    const twice = Object.entries(bus.deliveries()).filter(([, n]) => n > 1);
+    return twice.length === 0 || `published more than once: ${twice.map(([id, n]) => `${id} ×${n}`).join(', ')}`;
+  });
+  const sent = new Set<string>();
+  env.invariant('an outbox row marked sent stays sent', () => {
+    const rows = outbox.snapshot();
+    const reopened = [...sent].filter((id) => rows[id]?.status !== 'sent');
+    for (const [id, row] of Object.entries(rows)) if (row.status === 'sent') sent.add(id);
+    return reopened.length === 0 || `${reopened.join(', ')} went back to ${reopened.map((id) => rows[id]?.status ?? 'missing').join(', ')}`;
+  });
+}
+
+/**
+ * Relays alone over an outbox: `relay(n)` is relay n, in worker process n (its own module
+ * instance), tracked by the explorer.
+ */
+export function relays(env: Env, initial: Record<string, OutboxEvent> = {}, clock = new FakeClock(T0)) {
+  const outbox = new FakeOutbox(env, initial);
+  const bus = new FakeBus(env, RemoteError as unknown as RemoteErrorClass);
+  outboxRules(env, outbox, bus);
+  return {
+    clock,
+    outbox,
+    bus,
+    relay: (n: 1 | 2 | 3, relayId = `relay-${n}`) => env.track(new RELAY_PROCESSES[n - 1]!(outbox, bus, clock, relayId)),
+  };
+}
 
 export interface WorldOptions {
   /** Units on the shelf by sku. Default: 10 mugs, 5 tees. */
@@ -415,13 +96,16 @@ export function world(env: Env, options: WorldOptions = {}) {
   const bus = new FakeBus(env, impl.RemoteError);
   const sagas = new FlakySagaStore(env);
   const outbox = new FakeOutbox(env);
+  // Moving the clock is seen by every operation that reads it: the step touches everything.
   const sleep = (ms: number) =>
     env.step(`sleep ${ms} ms`, () => {
       sleeps.push(ms);
       clock.advance(ms);
     });
   const deps = { payments, inventory, shipping, sagas, outbox, clock, sleep } as unknown as CheckoutDeps;
-  const saga = new impl.Saga(deps);
+  const saga = env.track(new impl.Saga(deps));
+  outboxRules(env, outbox, bus);
+  const relayClasses = options.impl ? [impl.Relay, impl.Relay, impl.Relay] : RELAY_PROCESSES;
   return {
     env,
     clock,
@@ -433,7 +117,8 @@ export function world(env: Env, options: WorldOptions = {}) {
     sagas,
     outbox,
     saga,
-    relay: (relayId = 'relay-1') => new impl.Relay(outbox, bus, clock, relayId),
+    /** A relay in worker process `n` (its own module instance). */
+    relay: (relayId = 'relay-1', n: 1 | 2 | 3 = 1) => env.track(new relayClasses[n - 1]!(outbox, bus, clock, relayId)),
     /** Where the money, stock and parcels stand: what a diff shows the learner. */
     state: () => ({
       cardCharged: payments.charged(),

@@ -108,8 +108,8 @@ export class CheckoutSaga {
     } catch (error) {
       throw new CheckoutError('compensation_pending', `order ${order.id} is not fully unwound yet: ${String(error)}`);
     }
-    // @bug failed-before-compensated
     await this.emit(order, 'order.failed', { reason: failureCode });
+    // @bug failed-before-compensated
     return toResult(saga);
   }
 
