@@ -191,6 +191,13 @@ async function runOnce(scenario: Scenario, chooser: Chooser, arrivals: 'explored
 interface SearchNode {
   /** Keys enabled at this point, in order. */
   enabled: string[];
+  /** The operation of each enabled key. */
+  operations: Map<string, number>;
+  /**
+   * Keys that must be explored from here (DPOR): the first choice, plus every transition
+   * found racing with a later one of this ordering.
+   */
+  backtrack: Set<string>;
   /** Transitions that need not run here: an equivalent ordering already ran them first. */
   sleep: Map<string, Footprint>;
   /** Transitions already explored from here, with what they touched. */
@@ -200,10 +207,15 @@ interface SearchNode {
 }
 
 /**
- * Depth-first search over orderings with sleep sets (Godefroid, 1996): after the subtree of
- * transition t has been explored from a point, t sleeps in the subtrees of its later
- * siblings until a transition dependent on it runs. Complete runs are then pairwise
- * inequivalent, and every class of equivalent orderings is run once.
+ * Depth-first search over orderings with dynamic partial-order reduction (Flanagan and
+ * Godefroid, POPL 2005) and sleep sets (Godefroid, 1996). From each point only the
+ * transitions in its backtrack set are explored: the first one, plus, for every pair of
+ * dependent transitions of different operations that ran in one order and could have run in
+ * the other (a race, found on each run's trace with vector clocks), the later one's operation
+ * at the point before the earlier one. Sleep sets then keep equivalent orderings from running
+ * twice: after the subtree of t, t sleeps in its later siblings' subtrees until a transition
+ * dependent on it runs. Every class of equivalent orderings is run at least once, and
+ * complete runs are pairwise inequivalent.
  */
 class SleepSetSearch implements Chooser {
   private nodes: SearchNode[] = [];
@@ -221,7 +233,8 @@ class SleepSetSearch implements Chooser {
     const candidates = keys.filter((key) => !sleep.has(key));
     if (candidates.length === 0) return null;
     const chosen = preferred(candidates, enabled, last);
-    this.nodes[depth] = { enabled: keys, sleep, done: new Map(), chosen };
+    const operations = new Map(enabled.map((transition) => [transition.key, transition.operation]));
+    this.nodes[depth] = { enabled: keys, operations, backtrack: new Set([chosen]), sleep, done: new Map(), chosen };
     this.nodes.length = depth + 1;
     this.firstLength = Math.max(this.firstLength, depth + 1);
     return chosen;
@@ -240,12 +253,45 @@ class SleepSetSearch implements Chooser {
     return sleep;
   }
 
+  /**
+   * Adds backtrack points for the races of the ordering that just ran: for each transition j,
+   * the latest earlier transition i of another operation that is dependent on j and not
+   * already ordered before j by other dependencies. At the point before i, j's operation
+   * must be tried first; if it was not enabled there, every enabled transition is.
+   */
+  private addRaces(): void {
+    const events = this.nodes.filter((node) => node.footprint).map((node) => node.footprint!);
+    const clocks: Map<number, number>[] = [];
+    const lastOfOperation = new Map<number, number>();
+    events.forEach((event, j) => {
+      const previous = lastOfOperation.get(event.operation);
+      const clock = new Map(previous === undefined ? [] : clocks[previous]!);
+      for (let i = j - 1; i >= 0; i--) {
+        const earlier = events[i]!;
+        if (earlier.operation === event.operation || independent(earlier, event)) continue;
+        if ((clock.get(earlier.operation) ?? -1) >= i) continue;
+        this.backtrackBefore(i, event.operation);
+        for (const [operation, index] of clocks[i]!) clock.set(operation, Math.max(clock.get(operation) ?? -1, index));
+      }
+      clock.set(event.operation, j);
+      clocks[j] = clock;
+      lastOfOperation.set(event.operation, j);
+    });
+  }
+
+  private backtrackBefore(depth: number, operation: number): void {
+    const node = this.nodes[depth]!;
+    const own = node.enabled.filter((key) => node.operations.get(key) === operation);
+    for (const key of own.length > 0 ? own : node.enabled) node.backtrack.add(key);
+  }
+
   /** Moves to the next unexplored branch; false when the whole tree has been run. */
   next(): boolean {
+    this.addRaces();
     for (let depth = this.nodes.length - 1; depth >= 0; depth--) {
       const node = this.nodes[depth]!;
       if (node.footprint) node.done.set(node.chosen, node.footprint);
-      const candidate = node.enabled.find((key) => !node.done.has(key) && !node.sleep.has(key));
+      const candidate = node.enabled.find((key) => node.backtrack.has(key) && !node.done.has(key) && !node.sleep.has(key));
       if (candidate !== undefined) {
         node.chosen = candidate;
         node.footprint = undefined;
