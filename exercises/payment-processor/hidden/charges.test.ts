@@ -191,7 +191,7 @@ bug('replay-window', 'a retry ten minutes later with the same key returns the sa
 });
 
 bug('replay-window', 'a declined charge retried hours later stays declined, even after the card was topped up', async () => {
-  const w = world(new Env(), { balances: { [CARD]: 1_000 } });
+  const w = world(new Env(), { balances: { [CARD]: 1_000 }, overdraftInvariant: false });
   const declined = await w.processor.charge(chargeRequest('order-1', 1_500));
   await w.cards.set(CARD, { cardId: CARD, currency: 'usd', balance: 5_000 });
   w.clock.advance(3 * HOUR);

@@ -66,7 +66,7 @@ guard('a refund larger than the charge is refused and refunds nothing', async ()
 });
 
 bug('refund-declined-charge', 'refunding a declined charge is refused with charge_not_refundable and credits nothing', async () => {
-  const w = world(new Env(), { balances: { [CARD]: 1_000 } });
+  const w = world(new Env(), { balances: { [CARD]: 1_000 }, overdraftInvariant: false });
   const declined = await w.processor.charge(chargeRequest('order-1', 1_500));
   const result = await outcome(w.processor.refund(declined.id));
   expectThat(!result.ok && result.code === 'charge_not_refundable', 'a declined charge (nothing was taken) was refunded: the card was credited money it never paid', {

@@ -30,6 +30,12 @@ export interface WorldOptions {
   charges?: Record<string, Charge>;
   /** Saved idempotency records already on file, by key. */
   idempotencyKeys?: Record<string, IdempotencyRecord>;
+  /**
+   * Check "a card's balance never goes below zero" at every write (default true). Off only in
+   * tests of other bugs that create a decline on the way, so a debit that dips below zero is
+   * blamed on the overdraw bug's own tests.
+   */
+  overdraftInvariant?: boolean;
   /** Which implementation to build (both instances): the learner's by default. */
   impl?: ProcessorClass;
 }
@@ -51,7 +57,7 @@ export function world(env: Env, options: WorldOptions = {}) {
   const instances = [env.track(new First(deps)), env.track(new Second(deps))];
 
   // Rules about every moment, checked after every write of every test.
-  env.invariant("a card's balance went below zero", () => noCardBelowZero(cards.values()));
+  if (options.overdraftInvariant ?? true) env.invariant("a card's balance went below zero", () => noCardBelowZero(cards.values()));
   env.invariant("a card's balance is no longer a whole number of cents", () => balancesInWholeCents(cards.values()));
   env.invariant('a declined charge, which took nothing, shows money refunded', () => declinesNeverRefunded(charges.values()));
   env.invariant("a charge's refunds exceed it, or its refunded flag disagrees with them", () => refundsWithinCharge(charges.values()));
