@@ -1,7 +1,7 @@
 import { Env, bug, compareWithReference, expectRejects, expectResolves, expectSame, expectThat, fc, guard, outcome } from 'bugbash/harness';
 import { PaymentProcessor as RefPaymentProcessor } from '@reference/processor';
 import type { Charge } from '@impl/types';
-import { CARD, HOUR, MINUTE, chargeRequest, summary, world, type ProcessorClass } from './world';
+import { CARD, DAY, HOUR, MINUTE, chargeRequest, summary, world, type ProcessorClass } from './world';
 
 guard('a charge the balance covers succeeds and takes the amount off the card', async () => {
   const w = world(new Env());
@@ -34,6 +34,27 @@ guard('an immediate retry with the same key and parameters returns the first cha
   const retry = await expectResolves(w.processor.charge(chargeRequest('order-1', 2_500)), 'an immediate retry of a successful charge was refused');
   expectThat(retry.id === first.id, 'an immediate retry with the same idempotency key created a second charge', { expected: first.id, actual: retry.id });
   expectSame(w.balance(), 7_500, 'an immediate retry with the same idempotency key charged the card again');
+});
+
+guard('a charge of exactly the balance succeeds and leaves the card at zero', async () => {
+  const w = world(new Env(), { balances: { [CARD]: 2_500 } });
+  const charge = await expectResolves(w.processor.charge(chargeRequest('order-1', 2_500)), 'a charge of exactly the balance was refused');
+  expectSame(
+    { status: charge.status, failureCode: charge.failureCode, balance: w.balance() },
+    { status: 'succeeded', failureCode: null, balance: 0 },
+    'a charge of 2,500 cents on a card holding exactly 2,500 was not taken in full',
+  );
+});
+
+guard('the same key reused for another card is refused with idempotency_error', async () => {
+  const w = world(new Env(), { balances: { card_1: 5_000, card_2: 5_000 } });
+  await w.processor.charge(chargeRequest('order-1', 2_000, { cardId: 'card_1' }));
+  await expectRejects(
+    w.instance(1).charge(chargeRequest('order-1', 2_000, { cardId: 'card_2' })),
+    'idempotency_error',
+    'a request reusing an idempotency key for another card was not refused with idempotency_error',
+  );
+  expectSame({ card_1: w.balance('card_1'), card_2: w.balance('card_2') }, { card_1: 3_000, card_2: 5_000 }, 'a key reused for another card moved money');
 });
 
 guard('the same key with different parameters is refused with idempotency_error and charges nothing more', async () => {
@@ -170,7 +191,7 @@ bug('replay-window', 'a retry ten minutes later with the same key returns the sa
 });
 
 bug('replay-window', 'a declined charge retried hours later stays declined, even after the card was topped up', async () => {
-  const w = world(new Env(), { balances: { [CARD]: 1_000 } });
+  const w = world(new Env(), { balances: { [CARD]: 1_000 }, overdraftInvariant: false });
   const declined = await w.processor.charge(chargeRequest('order-1', 1_500));
   await w.cards.set(CARD, { cardId: CARD, currency: 'usd', balance: 5_000 });
   w.clock.advance(3 * HOUR);
@@ -191,4 +212,22 @@ bug('replay-window', 'a key reused an hour later with other parameters is still 
     expected: { error: 'idempotency_error', balance: 7_500 },
     actual: result.ok ? { returned: summary(result.value), balance: w.balance() } : { error: result.code, balance: w.balance() },
   });
+});
+
+bug('replay-window', 'a retry 1 ms before 24 hours replays the saved charge; at 24 hours the key starts a new charge', async () => {
+  const w = world(new Env());
+  const first = await w.processor.charge(chargeRequest('order-1', 2_500));
+  w.clock.advance(DAY - 1);
+  const late = await w.instance(1).charge(chargeRequest('order-1', 2_500));
+  w.clock.advance(1);
+  const expired = await w.processor.charge(chargeRequest('order-1', 2_500));
+  expectSame(
+    {
+      '23:59:59.999 later': late.id === first.id ? 'the first charge' : 'a new charge',
+      '24:00:00.000 later': expired.id === first.id ? 'the first charge' : expired.id === late.id ? 'the charge of the retry' : 'a new charge',
+      balance: w.balance(),
+    },
+    { '23:59:59.999 later': 'the first charge', '24:00:00.000 later': 'a new charge', balance: 5_000 },
+    'a saved result was not kept for exactly 24 hours: a retry just under 24 hours later, or a request exactly 24 hours later, got the wrong answer',
+  );
 });

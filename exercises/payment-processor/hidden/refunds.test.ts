@@ -37,6 +37,16 @@ guard('a partial refund returns that part and leaves the charge open for more', 
   );
 });
 
+guard('a refund of 1 cent, the smallest, goes through', async () => {
+  const w = world(new Env(), { balances: { [CARD]: 4_000 }, charges: { ch_1: chargeOnFile('ch_1', 1_000) } });
+  const refund = await expectResolves(w.processor.refund('ch_1', 1), 'a refund of 1 cent was refused');
+  expectSame(
+    { refunded: refunded(refund).amount, amountRefunded: w.charges.peek('ch_1')?.amountRefunded, balance: w.balance() },
+    { refunded: 1, amountRefunded: 1, balance: 4_001 },
+    'a refund of 1 cent on a 1,000-cent charge did not refund 1 cent',
+  );
+});
+
 guard('refunding an unknown charge is refused with charge_not_found', async () => {
   const w = world(new Env());
   await expectRejects(w.processor.refund('ch_missing'), 'charge_not_found', 'a refund of a charge that does not exist was not refused with charge_not_found');
@@ -56,7 +66,7 @@ guard('a refund larger than the charge is refused and refunds nothing', async ()
 });
 
 bug('refund-declined-charge', 'refunding a declined charge is refused with charge_not_refundable and credits nothing', async () => {
-  const w = world(new Env(), { balances: { [CARD]: 1_000 } });
+  const w = world(new Env(), { balances: { [CARD]: 1_000 }, overdraftInvariant: false });
   const declined = await w.processor.charge(chargeRequest('order-1', 1_500));
   const result = await outcome(w.processor.refund(declined.id));
   expectThat(!result.ok && result.code === 'charge_not_refundable', 'a declined charge (nothing was taken) was refunded: the card was credited money it never paid', {
