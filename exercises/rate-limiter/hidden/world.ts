@@ -31,8 +31,19 @@ export interface LimiterWorld {
 
 export function limiterWorld(env: Env, policy: RateLimitPolicy, store: BucketStore = new FakeStore<BucketState>(env, 'buckets')): LimiterWorld {
   const clock = new FakeClock(T0);
-  const limiter = new TokenBucketLimiter(store, clock, policy);
+  const limiter = env.track(new TokenBucketLimiter(store, clock, policy));
   return { store: store as FakeStore<BucketState>, clock, limiter };
+}
+
+/**
+ * What the brief promises about every stored bucket, at every moment: a whole number of
+ * milli-tokens from 0 to capacity × 1000.
+ */
+export function bucketsStayWithinCapacity(env: Env, store: FakeStore<BucketState>, policy: RateLimitPolicy): void {
+  env.invariant(`a bucket always holds a whole number of milli-tokens from 0 to ${policy.capacity * 1000}`, () => {
+    const bad = store.values().find((bucket) => !Number.isInteger(bucket.milliTokens) || bucket.milliTokens < 0 || bucket.milliTokens > policy.capacity * 1000);
+    return bad === undefined || `a bucket holds ${bad.milliTokens} milli-tokens`;
+  });
 }
 
 export interface GateWorld extends LimiterWorld {
@@ -48,15 +59,23 @@ export interface GateWorld extends LimiterWorld {
 /** A gate whose live keys get `policy`; test-mode keys get 25 per second, sharing the same store. */
 export function gateWorld(env: Env, policy: RateLimitPolicy, store?: BucketStore): GateWorld {
   const world = limiterWorld(env, policy, store);
-  const testLimiter = new TokenBucketLimiter(world.store, world.clock, TEST_MODE_POLICY);
+  const testLimiter = env.track(new TokenBucketLimiter(world.store, world.clock, TEST_MODE_POLICY));
   const served: string[] = [];
   const limiterErrors: unknown[] = [];
-  const api = (request: GatewayRequest): Promise<GatewayResponse> =>
-    env.step(`payments API serves ${request.method} ${request.path}`, () => {
-      served.push(`${request.method} ${request.path}`);
-      return { status: 200, headers: { 'Request-Id': `req_${served.length}` }, body: { object: 'list', data: [] } };
-    });
-  const gate = new RateLimitGate({ live: world.limiter, test: testLimiter }, api, { onLimiterError: (error) => limiterErrors.push(error) });
+  let calls = 0;
+  // Each call to the API is its own request: calls commute (only how many were served matters).
+  const api = (request: GatewayRequest): Promise<GatewayResponse> => {
+    const call = ++calls;
+    return env.step(
+      `payments API serves ${request.method} ${request.path}`,
+      () => {
+        served.push(`${request.method} ${request.path}`);
+        return { status: 200, headers: { 'Request-Id': `req_${call}` }, body: { object: 'list', data: [] } };
+      },
+      [{ resource: 'payments-api', key: `req_${call}`, write: true }],
+    );
+  };
+  const gate = env.track(new RateLimitGate({ live: world.limiter, test: testLimiter }, api, { onLimiterError: (error) => limiterErrors.push(error) }));
   return { ...world, testLimiter, served, limiterErrors, gate };
 }
 
