@@ -1,6 +1,6 @@
 import { BUG_CATEGORIES } from '../catalog/manifest.js';
 import { UsageError } from '../errors.js';
-import { category, exerciseFile, explanation, lineNumber, validator } from '../interview/mark-input.js';
+import { category, countLines, exerciseFile, explanation, lineNumber, validator } from '../interview/mark-input.js';
 import { servedLine } from '../interview/planted.js';
 import { addMark, removeMark, requireRound } from '../interview/round.js';
 import { renderMarks } from '../report/scorecard.js';
@@ -51,7 +51,7 @@ export async function markCommand(context: CommandContext, id: string | undefine
       exercise.manifest.files.length === 1
         ? exercise.manifest.files[0]!
         : await choose('Which file?', exercise.manifest.files.map((candidate) => ({ name: candidate, value: candidate })));
-    const lines = (workspace.currentText(exercise, file) ?? '').split('\n').length;
+    const lines = countLines(workspace.currentText(exercise, file) ?? '');
     line = await askText(`Line in ${file} (or a range, e.g. 42-45):`, validator((value) => value.split('-').map((part, i) => lineNumber(part, lines, i ? 'the end of the range' : 'the line'))));
     if (line.includes('-')) [line, to] = line.split('-').map((part) => part.trim());
     cat = await choose('Category?', BUG_CATEGORIES.map((value) => ({ name: value, value })));
@@ -61,7 +61,7 @@ export async function markCommand(context: CommandContext, id: string | undefine
   const name = exerciseFile(exercise, workspace.exerciseDir(exercise), file!);
   const current = workspace.currentText(exercise, name);
   if (current === undefined) throw new UsageError(`${name} is deleted in your workspace; \`bugbash reset ${exercise.id}\` restores it.`);
-  const lineCount = current.split('\n').length;
+  const lineCount = countLines(current);
   const from = lineNumber(line!, lineCount, '--line');
   const until = to !== undefined ? lineNumber(to, lineCount, '--to') : from;
   if (until < from) throw new UsageError(`--to ${until} is above --line ${from}: give the range top to bottom.`);

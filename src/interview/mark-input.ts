@@ -12,6 +12,12 @@ export function exerciseFile(exercise: Exercise, exerciseDir: string, given: str
   throw new UsageError(`"${given}" is not a file of ${exercise.id}: mark one of ${exercise.manifest.files.join(', ')}.`);
 }
 
+/** Lines of a text as an editor numbers them (a final newline does not start another line). */
+export function countLines(text: string): number {
+  const lines = text.split('\n').length;
+  return text.endsWith('\n') ? lines - 1 : lines;
+}
+
 export function lineNumber(value: string | number, lineCount: number, flag: string): number {
   const line = typeof value === 'number' ? value : Number(String(value).trim());
   if (!Number.isInteger(line) || line < 1 || line > lineCount) throw new UsageError(`${flag} must be a line number from 1 to ${lineCount} (the file has ${lineCount} lines); got "${value}".`);

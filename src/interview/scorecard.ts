@@ -12,7 +12,7 @@ export const POINTS = {
   found: 30,
   /** Shared by the bugs: fixed at the end of the round. */
   fixed: 40,
-  /** When the code compiles, loads and breaks no working behaviour at the end. */
+  /** When at least one bug is fixed and the code compiles, loads and breaks no working behaviour at the end. */
   noRegressions: 15,
   /** Shared by the bugs: found with the right category. */
   explanations: 15,
@@ -139,7 +139,8 @@ export function scoreRound({ exercise, round, result, ranges, endedBy, now }: Sc
   const points = {
     found: (POINTS.found * found) / total,
     fixed: (POINTS.fixed * fixed) / total,
-    noRegressions: problems > 0 ? 0 : Math.max(0, POINTS.noRegressions - POINTS.perRegression * regressions),
+    // Not breaking anything is worth points once something was fixed: untouched code earns none.
+    noRegressions: problems > 0 || fixed === 0 ? 0 : Math.max(0, POINTS.noRegressions - POINTS.perRegression * regressions),
     explanations: (POINTS.explanations * categoryRight) / total,
     hints: -POINTS.perHint * round.hints,
     falseAlarms: -POINTS.perFalseAlarm * falseAlarms,
