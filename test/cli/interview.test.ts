@@ -196,4 +196,12 @@ describe('a blind round, end to end through the built binary', () => {
     const entry = progressOf(cwd).exercises['tiny-wallet'];
     expect(entry).toMatchObject({ checks: 0, watchRuns: 2, round: { checks: 0, watchRuns: 2 } });
   });
+
+  it('mark, marks and finish have --help with an example', () => {
+    for (const command of ['mark', 'marks', 'finish']) {
+      const result = bugbash(workspace(), [command, '--help']);
+      expect(result.code, command).toBe(0);
+      expect(result.stdout, command).toContain('Example');
+    }
+  });
 });
