@@ -140,6 +140,11 @@ describe('a blind round, end to end through the built binary', () => {
     const ending = JSON.parse(bugbash(cwd, ['check', '--json']).stdout);
     expect(ending).toMatchObject({ blind: true, ended: 'time-up', bugs: { total: 2, remaining: 1 } });
     expect(ending.scorecard).toMatchObject({ endedBy: 'time-up', found: 1, fixed: 1, foundAndFixed: 1, categoryRight: 1, falseAlarms: 0, regressions: 0, hintsUsed: 0, checks: 1 });
+    // The keys README documents for finish --json and progress --json scorecards.
+    expect(Object.keys(ending.scorecard).sort()).toEqual(
+      ['exercise', 'mode', 'endedBy', 'startedAt', 'finishedAt', 'total', 'found', 'fixed', 'foundAndFixed', 'categoryRight', 'falseAlarms', 'regressions', 'problems', 'hintsUsed', 'checks', 'watchRuns', 'seconds', 'limitSeconds', 'overSeconds', 'score', 'points', 'marks', 'bugs'].sort(),
+    );
+    expect(Object.keys(ending.scorecard.points).sort()).toEqual(['explanations', 'falseAlarms', 'fixed', 'found', 'hints', 'noRegressions', 'overTime']);
     expect(ending.scorecard.overSeconds).toBeGreaterThanOrEqual(60);
     expect(ending.scorecard.overSeconds).toBeLessThan(120);
 
