@@ -2,7 +2,7 @@ import { BUG_CATEGORIES } from '../catalog/manifest.js';
 import { UsageError } from '../errors.js';
 import { category, countLines, exerciseFile, explanation, lineNumber, validator } from '../interview/mark-input.js';
 import { servedLine } from '../interview/planted.js';
-import { addMark, removeMark, requireRound } from '../interview/round.js';
+import { addMark, isTimeUp, removeMark, requireRound } from '../interview/round.js';
 import { renderMarks } from '../report/scorecard.js';
 import { style } from '../report/style.js';
 import type { CommandContext } from './context.js';
@@ -22,6 +22,9 @@ export async function markCommand(context: CommandContext, id: string | undefine
   const workspace = context.workspace;
   workspace.requireStarted(exercise);
   const round = requireRound(workspace.progress.exercise(exercise.id), exercise.id, 'Marking a bug');
+  if (isTimeUp(round, new Date()) && options.remove === undefined) {
+    throw new UsageError(`time is up: no more marks. \`bugbash finish ${exercise.id}\` (or the next check) ends the interview and scores the marks you made.`);
+  }
   if (options.remove !== undefined) {
     const number = Number(options.remove);
     if (!Number.isInteger(number)) throw new UsageError(`--remove takes the number of a mark (\`bugbash marks\` lists them); got "${options.remove}".`);

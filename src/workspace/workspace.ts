@@ -54,6 +54,10 @@ export class Workspace {
    */
   start(exercise: Exercise, options: { interview?: boolean; blind?: boolean } = {}): string[] {
     const round = options.interview ? 'interview' : options.blind ? 'blind' : undefined;
+    const running = this.progress.exercise(exercise.id)?.round;
+    if (round && running) {
+      throw new WorkspaceError(`a ${running.mode} round of "${exercise.id}" is already running (since ${running.startedAt}); \`bugbash finish ${exercise.id}\` ends it with its scorecard, then start another.`);
+    }
     if (this.isStarted(exercise) && !(round && this.isUntouched(exercise))) {
       throw new WorkspaceError(
         `${this.exerciseDir(exercise)} already has your work for "${exercise.id}"; nothing was overwritten. Keep going with \`bugbash check ${exercise.id}\`, or start over with \`bugbash reset ${exercise.id}\`.`,

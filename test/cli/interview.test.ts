@@ -137,8 +137,9 @@ describe('a blind round, end to end through the built binary', () => {
     data.exercises['tiny-wallet'].interview.startedAt = past;
     writeFileSync(file, JSON.stringify(data));
 
+    expect(bugbash(cwd, ['mark', '--file', 'wallet.ts', '--line', '21', '--category', 'race', '--why', 'too late']).stderr).toContain('time is up: no more marks');
     const ending = JSON.parse(bugbash(cwd, ['check', '--json']).stdout);
-    expect(ending).toMatchObject({ blind: true, ended: 'time-up', bugs: { total: 2, remaining: 1 } });
+    expect(ending, JSON.stringify(ending)).toMatchObject({ blind: true, ended: 'time-up', bugs: { total: 2, remaining: 1 } });
     expect(ending.scorecard).toMatchObject({ endedBy: 'time-up', found: 1, fixed: 1, foundAndFixed: 1, categoryRight: 1, falseAlarms: 0, regressions: 0, hintsUsed: 0, checks: 1 });
     // The keys README documents for finish --json and progress --json scorecards.
     expect(Object.keys(ending.scorecard).sort()).toEqual(

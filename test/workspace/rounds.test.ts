@@ -56,8 +56,10 @@ describe('progress with rounds and watch re-runs', () => {
     // Untouched files (as after reset): a new blind round may begin on them. Edited files: refused.
     delete workspace.progress.exercise(exercise.id)!.round;
     expect(() => workspace.start(exercise, { blind: true })).not.toThrow();
+    expect(() => workspace.start(exercise, { interview: true })).toThrow('is already running');
     expect(workspace.progress.exercise(exercise.id)!.round).toMatchObject({ mode: 'blind' });
     expect(workspace.progress.exercise(exercise.id)!.round!.limitMinutes).toBeUndefined();
+    delete workspace.progress.exercise(exercise.id)!.round;
     writeFileSync(file, readFileSync(file, 'utf8') + '\n// mine\n');
     expect(() => workspace.start(exercise, { blind: true })).toThrow('already has your work');
   });
