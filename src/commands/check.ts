@@ -36,6 +36,8 @@ export interface RecordedCheck {
  * time is up ends the round with its scorecard.
  */
 export function recordLearnerCheck(workspace: Workspace, exercise: Exercise, result: CheckResult, source: CheckSource, now = new Date()): RecordedCheck {
+  // Another command may have written since this process read progress (watch runs for long).
+  workspace.progress.reload();
   const round = workspace.progress.exercise(exercise.id)?.round;
   const outcome = workspace.progress.recordCheck(
     exercise.id,

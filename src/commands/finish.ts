@@ -1,4 +1,5 @@
 import type { Exercise } from '../catalog/catalog.js';
+import { UsageError } from '../errors.js';
 import { grade } from '../grading/grade.js';
 import { directoryImplementation } from '../grading/implementation.js';
 import { endRound } from '../interview/end.js';
@@ -12,6 +13,9 @@ import type { CommandContext } from './context.js';
 /** Grades the learner's files as they are now (not counted as a check) and ends the round with its scorecard. */
 export async function finishRound(workspace: Workspace, exercise: Exercise, endedBy: RoundEnd): Promise<Scorecard> {
   const result = await grade(exercise, directoryImplementation(workspace.exerciseDir(exercise), 'workspace'));
+  // Marks or hints may have been recorded while grading (e.g. from another terminal).
+  workspace.progress.reload();
+  if (!workspace.progress.exercise(exercise.id)?.round) throw new UsageError(`the round of "${exercise.id}" ended while it was being graded (time up in a running watch?); \`bugbash progress\` shows its scorecard.`);
   const scorecard = endRound(workspace, exercise, result, endedBy, new Date());
   workspace.progress.save();
   return scorecard;

@@ -53,6 +53,14 @@ export class Progress {
     this.data = this.load();
   }
 
+  /**
+   * Reads the file again. A long-running command (watch) calls this before it records, so
+   * what another command wrote meanwhile (a mark, a hint, a finished round) is not lost.
+   */
+  reload(): void {
+    this.data = this.load();
+  }
+
   private load(): ProgressData {
     if (!existsSync(this.file)) return emptyProgress();
     const text = readFileSync(this.file, 'utf8');

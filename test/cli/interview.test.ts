@@ -185,11 +185,13 @@ describe('a blind round, end to end through the built binary', () => {
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
       const runs = () => output.split('checked in').length - 1;
       const waitForRuns = async (count: number) => {
-        const deadline = Date.now() + 30_000;
+        const deadline = Date.now() + 90_000;
         while (runs() < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
         expect(runs(), output).toBeGreaterThanOrEqual(count);
       };
       await waitForRuns(1);
+      // A mark made in another terminal while watch runs survives watch's next save.
+      expect(bugbash(cwd, ['mark', '--file', 'wallet.ts', '--line', '18', '--category', 'validation', '--why', 'negatives pass']).code).toBe(0);
       child.stdin.write('r\n');
       await waitForRuns(2);
       child.stdin.write('q\n');
@@ -201,6 +203,7 @@ describe('a blind round, end to end through the built binary', () => {
     }
     const entry = progressOf(cwd).exercises['tiny-wallet'];
     expect(entry).toMatchObject({ checks: 0, watchRuns: 2, round: { checks: 0, watchRuns: 2 } });
+    expect(entry.round.marks).toHaveLength(1);
   });
 
   it('mark, marks and finish have --help with an example', () => {
