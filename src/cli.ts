@@ -37,8 +37,9 @@ Examples:
   program
     .command('start <exercise>')
     .description('copy an exercise into your workspace and show its brief')
-    .option('--interview', 'timed interview mode: the clock starts now and check shows the time left')
-    .addHelpText('after', '\nExample:\n  $ bugbash start payment-processor --interview')
+    .option('--interview', 'timed blind round: the clock starts now; check reports only what an interviewer would say; ends with a scorecard')
+    .option('--blind', 'the same blind round, untimed')
+    .addHelpText('after', '\nExamples:\n  $ bugbash start payment-processor --interview\n  $ bugbash start webhooks --blind')
     .action((id: string, options) => run(async (context) => (await import('./commands/start.js')).startCommand(context, id, options)));
 
   program
@@ -58,10 +59,39 @@ Examples:
 
   program
     .command('hint [exercise]')
-    .description('the next hint for the next bug you have not fixed (recorded)')
+    .description('the next hint for the next bug you have not fixed, or for bug N (recorded; costs points in an interview)')
+    .option('--bug <n>', 'a hint for this bug, numbered as in the report (not during a blind round)', (value) => Number(value))
+    .option('-y, --yes', 'in an interview: accept the hint\'s cost without asking')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExample:\n  $ bugbash hint')
+    .addHelpText('after', '\nExamples:\n  $ bugbash hint\n  $ bugbash hint payment-processor --bug 3')
     .action((id: string | undefined, options) => run(async (context) => (await import('./commands/hint.js')).hintCommand(context, id, options)));
+
+  program
+    .command('mark [exercise]')
+    .description('in a blind round: record a bug you found (asks in a terminal when no flags are given); --remove N removes one')
+    .option('--file <file>', 'the file, as listed by start (e.g. processor.ts)')
+    .option('--line <n>', 'the line (in your file as it is now)')
+    .option('--to <n>', 'the last line, for a range')
+    .option('--category <category>', 'the kind of bug: race, idempotency, money, rounding, validation, error-handling, off-by-one, state-machine, security, time, ordering, retry, consistency')
+    .option('--why <text>', 'one line: what goes wrong, and when')
+    .option('--remove <n>', 'remove mark N instead (`bugbash marks` numbers them)')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  $ bugbash mark --file processor.ts --line 42 --to 44 --category race --why "two charges both read the old balance"\n  $ bugbash mark --remove 2')
+    .action((id: string | undefined, options) => run(async (context) => (await import('./commands/mark.js')).markCommand(context, id, options)));
+
+  program
+    .command('marks [exercise]')
+    .description('list the bugs you marked in the running round')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  $ bugbash marks')
+    .action((id: string | undefined, options) => run(async (context) => (await import('./commands/mark.js')).marksCommand(context, id, options)));
+
+  program
+    .command('finish [exercise]')
+    .description('end a blind round: grade one last time, score your marks and print the scorecard (saved in progress)')
+    .option('--json', 'print the scorecard as JSON')
+    .addHelpText('after', '\nExample:\n  $ bugbash finish payment-processor --json')
+    .action((id: string | undefined, options) => run(async (context) => (await import('./commands/finish.js')).finishCommand(context, id, options)));
 
   program
     .command('diff [exercise]')
@@ -85,7 +115,7 @@ Examples:
 
   program
     .command('progress')
-    .description('exercises solved, bugs fixed, hints used, times')
+    .description('exercises solved, bugs fixed, hints used, times, and past interview scorecards')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  $ bugbash progress')
     .action((options) => run(async (context) => (await import('./commands/progress.js')).progressCommand(context, options)));

@@ -35,3 +35,9 @@ export async function choose<T>(message: string, choices: Choice<T>[]): Promise<
   const { select } = await import('@inquirer/prompts');
   return guard(() => select({ message, choices, pageSize: 12 }));
 }
+
+/** Asks for one line of text; `validate` returns an error message or true. */
+export async function askText(message: string, validate?: (value: string) => string | true): Promise<string> {
+  const { input } = await import('@inquirer/prompts');
+  return guard(() => input({ message, validate: validate ?? (() => true) }));
+}

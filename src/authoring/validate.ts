@@ -9,6 +9,7 @@ import { gradeAll } from '../grading/grade.js';
 import { fixtureImplementation, referenceImplementation, starterImplementation, variantImplementation, type Implementation } from '../grading/implementation.js';
 import { loadFixtures, type Fixture } from '../catalog/fixtures.js';
 import type { CheckResult, TestExploration } from '../grading/verdict.js';
+import { emphasisWarnings } from './emphasis.js';
 import { DEFAULT_LEAK_WORDS, findLeaks } from './leaks.js';
 
 export interface ValidateOptions {
@@ -113,6 +114,7 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
       report.errors.push(`${path.join(exercise.starterDir, file)}:${leak.line}: served code contains "${leak.word}", which hints at a bug: ${leak.text}`);
     }
   }
+  report.warnings.push(...emphasisWarnings(exercise));
   if (report.errors.length > 0) return finish();
 
   const { fixtures, problems: fixtureProblems } = loadFixtures(exercise);

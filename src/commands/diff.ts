@@ -28,15 +28,25 @@ export async function solutionCommand(context: CommandContext, id: string | unde
   const exercise = context.currentExercise(id);
   const workspace = context.workspace;
   const entry = workspace.progress.exercise(exercise.id);
-  if (!entry?.solvedAt && !entry?.gaveUp) {
+  if ((!entry?.solvedAt && !entry?.gaveUp) || entry?.round) {
     const { confirmAction } = await import('../prompts.js');
-    const ok = await confirmAction(`"${exercise.id}" is not solved yet. Give up and see the reference solution? (recorded in your progress)`, options.yes, '--yes');
+    const question = entry?.round
+      ? `Your ${entry.round.mode} round of "${exercise.id}" is running. Give up, end it with a scorecard and see the reference solution? (\`bugbash finish\` ends it without giving up)`
+      : `"${exercise.id}" is not solved yet. Give up and see the reference solution? (recorded in your progress)`;
+    const ok = await confirmAction(question, options.yes, '--yes');
     if (!ok) {
       context.print('Keep going: `bugbash hint` gives the next hint.');
       return 0;
     }
     workspace.progress.recordGiveUp(exercise.id);
     workspace.progress.save();
+  }
+  // Giving up ends a running interview: its scorecard first, then the answer.
+  if (workspace.progress.exercise(exercise.id)?.round) {
+    const { finishRound } = await import('./finish.js');
+    const { renderScorecard } = await import('../report/scorecard.js');
+    context.print(renderScorecard(await finishRound(workspace, exercise, 'gave-up')));
+    context.print('');
   }
   for (const file of exercise.manifest.files) {
     const reference = readFileSync(path.join(exercise.solutionDir, file), 'utf8');

@@ -3,12 +3,13 @@ import { style } from '../report/style.js';
 import type { CommandContext } from './context.js';
 import { exerciseRows } from './list.js';
 
-type Action = 'start' | 'check' | 'watch' | 'hint' | 'diff' | 'solution' | 'reset' | 'progress' | 'list' | 'quit';
+type Action = 'start' | 'check' | 'watch' | 'hint' | 'mark' | 'marks' | 'finish' | 'diff' | 'solution' | 'reset' | 'progress' | 'list' | 'quit';
 
 /** `bugbash` with no arguments in a terminal: the same actions as the commands, by menu. */
 export async function menu(context: CommandContext): Promise<number> {
   const rows = exerciseRows(context);
   const current = context.workspace.progress.data.current;
+  const round = current ? context.workspace.progress.exercise(current)?.round : undefined;
   context.print(style.bold('bugbash — find and fix the bugs in real-looking payment code'));
   const action = await choose<Action>('What would you like to do?', [
     ...(current ? [{ name: `Check ${current}`, value: 'check' as const, description: 'run the hidden tests against your files' }] : []),
@@ -17,6 +18,13 @@ export async function menu(context: CommandContext): Promise<number> {
       ? ([
           { name: `Watch ${current}`, value: 'watch', description: 're-check on every save' },
           { name: 'Get a hint', value: 'hint' },
+          ...(round
+            ? ([
+                { name: 'Mark a bug I found', value: 'mark', description: 'scored when the round ends' },
+                { name: 'List my marks', value: 'marks' },
+                { name: 'Finish the interview', value: 'finish', description: 'grade once more and print the scorecard' },
+              ] as const)
+            : []),
           { name: 'Show my changes', value: 'diff' },
           { name: 'See the solution', value: 'solution' },
           { name: 'Reset the exercise', value: 'reset' },
@@ -47,6 +55,12 @@ export async function menu(context: CommandContext): Promise<number> {
       return (await import('./watch.js')).watchCommand(context, current, {});
     case 'hint':
       return (await import('./hint.js')).hintCommand(context, current, {});
+    case 'mark':
+      return (await import('./mark.js')).markCommand(context, current, {});
+    case 'marks':
+      return (await import('./mark.js')).marksCommand(context, current, {});
+    case 'finish':
+      return (await import('./finish.js')).finishCommand(context, current, {});
     case 'diff':
       return (await import('./diff.js')).diffCommand(context, current);
     case 'solution':

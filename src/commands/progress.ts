@@ -1,4 +1,5 @@
 import { style, symbols } from '../report/style.js';
+import { scorecardLine } from '../report/scorecard.js';
 import { formatDuration } from '../report/time.js';
 import type { CommandContext } from './context.js';
 
@@ -14,6 +15,9 @@ export function progressCommand(context: CommandContext, options: { json?: boole
       started: Boolean(entry),
       hintsUsed: Object.values(entry?.hintsUsed ?? {}).reduce((a, b) => a + b, 0),
       checks: entry?.checks ?? 0,
+      watchRuns: entry?.watchRuns ?? 0,
+      round: entry?.round ? { mode: entry.round.mode, startedAt: entry.round.startedAt, marks: entry.round.marks.length } : undefined,
+      scorecards: entry?.scorecards ?? [],
       bestTimeMs: entry?.bestTimeMs,
       gaveUp: Boolean(entry?.gaveUp),
     };
@@ -32,7 +36,15 @@ export function progressCommand(context: CommandContext, options: { json?: boole
   for (const row of rows) {
     const mark = row.solved ? style.ok(symbols.fixed) : row.started ? style.warn(symbols.bullet) : ' ';
     const best = row.bestTimeMs !== undefined ? formatDuration(row.bestTimeMs) : row.gaveUp ? style.dim('gave up') : style.dim('-');
-    context.print(`${row.id.padEnd(width)}  ${mark} ${`${row.solved ? row.bugs : row.fixed}/${row.bugs}`.padEnd(5)}  ${String(row.hintsUsed).padEnd(5)}  ${String(row.checks).padEnd(6)}  ${best}`);
+    context.print(`${row.id.padEnd(width)}  ${mark} ${`${row.solved ? row.bugs : row.fixed}/${row.bugs}`.padEnd(5)}  ${String(row.hintsUsed).padEnd(5)}  ${String(row.checks).padEnd(6)}  ${best}${row.watchRuns ? style.dim(`  (+${row.watchRuns} watch re-runs)`) : ''}${row.round ? style.warn(`  ${row.round.mode} round running`) : ''}`);
+  }
+  const withScorecards = rows.filter((row) => row.scorecards.length > 0);
+  if (withScorecards.length > 0) {
+    context.print(style.bold('\nScorecards:'));
+    for (const row of withScorecards) {
+      context.print(row.id);
+      for (const card of row.scorecards) context.print(`  ${scorecardLine(card)}`);
+    }
   }
   return 0;
 }

@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { POINTS } from '../interview/scorecard.js';
 import { style } from '../report/style.js';
 import type { CommandContext } from './context.js';
 
-export function startCommand(context: CommandContext, id: string, options: { interview?: boolean }): number {
+export function startCommand(context: CommandContext, id: string, options: { interview?: boolean; blind?: boolean }): number {
   const exercise = context.exercise(id);
-  const files = context.workspace.start(exercise, { interview: options.interview });
+  if (options.interview && options.blind) throw new UsageError('choose one: --interview (timed) or --blind (untimed); both are blind rounds.');
+  const files = context.workspace.start(exercise, { interview: options.interview, blind: options.blind });
   const brief = readFileSync(exercise.briefPath, 'utf8').trim();
   context.print(brief);
   context.print('');
@@ -13,6 +16,13 @@ export function startCommand(context: CommandContext, id: string, options: { int
   for (const file of files) context.print(`  ${path.relative(process.cwd(), file) || file}`);
   context.print('');
   context.print(`${exercise.bugs.length} bugs are hidden in this code. Suggested time: ${exercise.manifest.timeLimitMinutes} minutes${options.interview ? style.warn(' — interview mode: the clock is running') : ''}.`);
+  if (options.interview || options.blind) {
+    context.print(
+      style.warn(
+        `Blind round: \`check\` says only whether your code compiles, how many bugs remain and what you broke. Mark each bug you find with \`bugbash mark ${exercise.id} --file F --line N --category C --why "…"\`; \`bugbash finish ${exercise.id}\` ends the round with a scorecard${options.interview ? ' (so does the first check after time is up)' : ''}. Hints cost ${POINTS.perHint} points each.`,
+      ),
+    );
+  }
   context.print(style.dim(`Next: \`bugbash check ${exercise.id}\` grades your fix, \`bugbash watch ${exercise.id}\` re-checks on every save, \`bugbash hint ${exercise.id}\` helps.`));
   return 0;
 }

@@ -2,9 +2,8 @@ import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { directoryImplementation } from '../grading/implementation.js';
 import { GradingSession } from '../grading/session.js';
-import { renderCheck } from '../report/check.js';
 import { style } from '../report/style.js';
-import { interviewLine, recordCheck } from './check.js';
+import { recordLearnerCheck, renderRecordedCheck } from './check.js';
 import type { CommandContext } from './context.js';
 
 const DEBOUNCE_MS = 50;
@@ -37,13 +36,10 @@ export async function watchCommand(context: CommandContext, id: string | undefin
     context.print(style.dim(`checking ${exercise.id}…`));
     try {
       const result = await session.check(changed);
-      const solvedLine = recordCheck(workspace, exercise, result);
+      const recorded = recordLearnerCheck(workspace, exercise, result, 'watch');
       if (tty) process.stdout.write('\x1b[2J\x1b[H');
       context.print(style.bold(`${exercise.manifest.title} (${exercise.id})`) + style.dim(`  checked in ${(result.durationMs / 1000).toFixed(1)} s`));
-      context.print(renderCheck(result, { verbose: options.verbose }));
-      const interview = interviewLine(workspace, exercise);
-      if (interview) context.print(interview);
-      if (solvedLine) context.print(solvedLine);
+      context.print(renderRecordedCheck(workspace, exercise, recorded, options));
     } catch (error) {
       context.warn(style.bad(`check failed: ${(error as Error).message}`));
     } finally {

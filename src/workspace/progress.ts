@@ -1,5 +1,10 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs';
+import type { Round } from '../interview/round.js';
+import type { Scorecard } from '../interview/scorecard.js';
 import { writeFileAtomic } from './atomic.js';
+
+/** What ran the hidden tests: a `check`, a watch re-run, or bugbash itself (e.g. `hint` finding what is fixed). */
+export type CheckSource = 'check' | 'watch' | 'internal';
 
 export interface ExerciseProgress {
   startedAt: string;
@@ -12,7 +17,14 @@ export interface ExerciseProgress {
   hintsUsed: Record<string, number>;
   /** The learner gave up and looked at the solution before solving. */
   gaveUp?: boolean;
+  /** Manual `check` runs. */
   checks: number;
+  /** Re-runs of `watch` (on save or "r"), counted apart from manual checks. Absent in older files. */
+  watchRuns?: number;
+  /** A blind round (`start --interview` or `--blind`) while it runs; removed when it ends. */
+  round?: Round;
+  /** One per ended round, oldest first. Absent in older files. */
+  scorecards?: Scorecard[];
   lastCheck?: { at: string; fixed: string[]; total: number; solved: boolean; regressions: number };
 }
 
@@ -38,6 +50,14 @@ export class Progress {
     readonly file: string,
     private readonly now: () => Date = () => new Date(),
   ) {
+    this.data = this.load();
+  }
+
+  /**
+   * Reads the file again. A long-running command (watch) calls this before it records, so
+   * what another command wrote meanwhile (a mark, a hint, a finished round) is not lost.
+   */
+  reload(): void {
     this.data = this.load();
   }
 
@@ -73,6 +93,8 @@ export class Progress {
       startedAt: at,
       hintsUsed: previous?.hintsUsed ?? {},
       checks: previous?.checks ?? 0,
+      ...(previous?.watchRuns !== undefined ? { watchRuns: previous.watchRuns } : {}),
+      ...(previous?.scorecards ? { scorecards: previous.scorecards } : {}),
       bestTimeMs: previous?.bestTimeMs,
       gaveUp: previous?.gaveUp,
       solvedAt: previous?.solvedAt,
@@ -87,20 +109,31 @@ export class Progress {
     return this.data.exercises[id] ?? this.started(id);
   }
 
-  recordCheck(id: string, check: { fixed: string[]; total: number; solved: boolean; regressions: number }): { firstSolve: boolean; timeMs?: number } {
+  recordCheck(
+    id: string,
+    check: { fixed: string[]; total: number; solved: boolean; regressions: number },
+    source: CheckSource = 'check',
+  ): { firstSolve: boolean; timeMs?: number; overTime?: boolean } {
     const entry = this.ensure(id);
     const at = this.now();
-    entry.checks += 1;
+    if (source === 'check') entry.checks += 1;
+    if (source === 'watch') entry.watchRuns = (entry.watchRuns ?? 0) + 1;
+    if (entry.round && source !== 'internal') {
+      if (source === 'check') entry.round.checks += 1;
+      else entry.round.watchRuns += 1;
+    }
     entry.lastCheck = { at: at.toISOString(), ...check };
     this.data.current = id;
     if (!check.solved) return { firstSolve: false };
     const timeMs = at.getTime() - Date.parse(entry.startedAt);
     const firstSolve = !entry.solvedAt || Date.parse(entry.solvedAt) < Date.parse(entry.startedAt);
+    // A solve after an interview's time is up is a solve, but not a time to beat.
+    const overTime = entry.interview !== undefined && at.getTime() > Date.parse(entry.interview.startedAt) + entry.interview.limitMinutes * 60_000;
     if (firstSolve) {
       entry.solvedAt = at.toISOString();
-      if (!entry.gaveUp && (entry.bestTimeMs === undefined || timeMs < entry.bestTimeMs)) entry.bestTimeMs = timeMs;
+      if (!entry.gaveUp && !overTime && (entry.bestTimeMs === undefined || timeMs < entry.bestTimeMs)) entry.bestTimeMs = timeMs;
     }
-    return { firstSolve, timeMs };
+    return { firstSolve, timeMs, ...(overTime ? { overTime } : {}) };
   }
 
   recordHint(id: string, bugId: string): number {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Exercise } from '../catalog/catalog.js';
 import { WorkspaceError } from '../errors.js';
 import { servedFiles } from '../grading/implementation.js';
+import { newRound } from '../interview/round.js';
 import { writeFileAtomic } from './atomic.js';
 import { Progress } from './progress.js';
 
@@ -42,15 +43,29 @@ export class Workspace {
     return exercise.manifest.files.map((file) => path.join(this.exerciseDir(exercise), file));
   }
 
-  /** Copies the served starter in; refuses to touch existing work. */
-  start(exercise: Exercise, options: { interview?: boolean } = {}): string[] {
-    if (this.isStarted(exercise)) {
+  /** True when every file is exactly as served: there is no work to lose. */
+  isUntouched(exercise: Exercise): boolean {
+    return exercise.manifest.files.every((file) => this.currentText(exercise, file) === this.servedText(exercise, file));
+  }
+
+  /**
+   * Copies the served starter in; refuses to touch existing work. A blind round (interview
+   * or blind) may also begin on files that are still exactly as served, e.g. after `reset`.
+   */
+  start(exercise: Exercise, options: { interview?: boolean; blind?: boolean } = {}): string[] {
+    const round = options.interview ? 'interview' : options.blind ? 'blind' : undefined;
+    const running = this.progress.exercise(exercise.id)?.round;
+    if (round && running) {
+      throw new WorkspaceError(`a ${running.mode} round of "${exercise.id}" is already running (since ${running.startedAt}); \`bugbash finish ${exercise.id}\` ends it with its scorecard, then start another.`);
+    }
+    if (this.isStarted(exercise) && !(round && this.isUntouched(exercise))) {
       throw new WorkspaceError(
         `${this.exerciseDir(exercise)} already has your work for "${exercise.id}"; nothing was overwritten. Keep going with \`bugbash check ${exercise.id}\`, or start over with \`bugbash reset ${exercise.id}\`.`,
       );
     }
     this.writeServed(exercise);
-    this.progress.started(exercise.id, options.interview ? { limitMinutes: exercise.manifest.timeLimitMinutes } : undefined);
+    const entry = this.progress.started(exercise.id, options.interview ? { limitMinutes: exercise.manifest.timeLimitMinutes } : undefined);
+    if (round) entry.round = newRound(round, entry.startedAt, round === 'interview' ? exercise.manifest.timeLimitMinutes : undefined);
     this.progress.save();
     return this.filePaths(exercise);
   }
@@ -70,7 +85,14 @@ export class Workspace {
       }
     }
     this.writeServed(exercise, { overwrite: true });
-    this.progress.started(exercise.id);
+    // A running round goes on (same clock, same marks): reset is no way out of blind mode.
+    const previous = this.progress.exercise(exercise.id);
+    const entry = this.progress.started(exercise.id);
+    if (previous?.round) {
+      entry.round = previous.round;
+      entry.startedAt = previous.startedAt;
+      if (previous.interview) entry.interview = previous.interview;
+    }
     this.progress.save();
     return backup;
   }
