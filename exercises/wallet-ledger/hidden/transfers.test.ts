@@ -249,3 +249,16 @@ async function outcomeOf(call: Promise<unknown>): Promise<string> {
     return `failed with ${errorCode(error)}`;
   }
 }
+
+guard('a transfer of exactly the balance empties the wallet; one cent more is refused', async () => {
+  const world = buildWorld(new Env(), WalletLedger, { ...WALLETS, rich: { currency: 'usd', balance: 99_999_999 } });
+  const exact = await outcomeOf(world.ledger.transfer({ from: 'alice', to: 'bob', amount: 10_000, idempotencyKey: 'all-of-it' }));
+  const alice = world.walletBalances().alice;
+  const oneMore = await outcomeOf(world.ledger.transfer({ from: 'bob', to: 'alice', amount: 9_901, idempotencyKey: 'one-more' }));
+  const largest = await outcomeOf(world.ledger.transfer({ from: 'rich', to: 'alice', amount: 99_999_999, idempotencyKey: 'largest' }));
+  expectSame(
+    { exact, alice, oneMore, largest },
+    { exact: 'succeeded', alice: 0, oneMore: 'failed with balance_insufficient', largest: 'succeeded' },
+    'a transfer of exactly the wallet\'s balance (or of the largest amount, 999,999.99) was refused, or one cent more than the balance went through',
+  );
+});
