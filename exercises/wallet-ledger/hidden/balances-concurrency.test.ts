@@ -60,7 +60,7 @@ bug('lock-order-deadlock', 'a ring of transfers A → B → C → A completes', 
 }, SLOW);
 
 bug('lock-order-deadlock', 'opposite cross-currency transfers between different wallets both complete (they share the FX pools)', async () => {
-  await explore({}, async (env) => {
+  await explore({ arrivals: 'now', orderings: 300, runs: 40 }, async (env) => {
     const world = buildWorld(env, INSTANCES, {
       sam: { currency: 'usd', balance: 100_000 },
       ann: { currency: 'usd', balance: 0 },
@@ -80,7 +80,7 @@ bug('lock-order-deadlock', 'opposite cross-currency transfers between different 
 }, SLOW);
 
 bug('lock-order-deadlock', 'opposite cross-currency transfers between the same two wallets both complete, fees included', async () => {
-  await explore({}, async (env) => {
+  await explore({ arrivals: 'now', orderings: 300, runs: 40 }, async (env) => {
     const world = buildWorld(env, INSTANCES, {
       sam: { currency: 'usd', balance: 100_000 },
       yuki: { currency: 'jpy', balance: 1_000_000 },
@@ -127,7 +127,7 @@ bug('stale-balance-check', 'two concurrent transfers into one wallet both land',
 }, SLOW);
 
 bug('stale-balance-check', 'concurrent transfers between different wallets both book their fees (the fee accounts are shared)', async () => {
-  await explore({}, async (env) => {
+  await explore({ arrivals: 'now', orderings: 300, runs: 40 }, async (env) => {
     const world = buildWorld(env, INSTANCES, { ...WALLETS, dave: { currency: 'usd', balance: 0 } }, FEES);
     const results = await transfers(env, world, [
       ['alice → carol', { from: 'alice', to: 'carol', amount: 5_000, idempotencyKey: 'pay-a' }],
@@ -143,7 +143,7 @@ bug('stale-balance-check', 'concurrent transfers between different wallets both 
 }, SLOW);
 
 bug('stale-balance-check', 'concurrent cross-currency transfers between different wallets both land in the FX pools', async () => {
-  await explore({}, async (env) => {
+  await explore({ arrivals: 'now', orderings: 300, runs: 40 }, async (env) => {
     const world = buildWorld(env, INSTANCES, {
       sam: { currency: 'usd', balance: 100_000 },
       ann: { currency: 'usd', balance: 100_000 },
@@ -185,7 +185,7 @@ bug('stale-balance-check', 'a transfer racing a reversal cannot overdraw the rec
 
 bug('stale-balance-check', "a transfer that waits while the sender's balance changes and changes back does not erase what happened meanwhile", async () => {
   // A → B → A: alice pays bob 60.00 and bob pays it straight back while alice's transfer to carol waits.
-  await explore({}, async (env) => {
+  await explore({ arrivals: 'now', orderings: 300, runs: 40 }, async (env) => {
     const world = buildWorld(env, INSTANCES, { ...WALLETS, bob: { currency: 'usd', balance: 0 } }, NO_FEES);
     const results = await env.outcomes([
       env.run('alice → carol', () => world.ledgers[0]!.transfer({ from: 'alice', to: 'carol', amount: 1_000, idempotencyKey: 'waits' })),

@@ -103,14 +103,14 @@ function amountsToTry(from: string, to: string, rate: number): number[] {
   for (const transcription of transcriptions) {
     let found = 0;
     for (const x of boundaries) {
-      if (found >= 3) break;
+      if (found >= 2) break;
       if (transcription(x) !== exact(x)) {
         chosen.add(x);
         found += 1;
       }
     }
   }
-  const spread = Math.max(1, Math.floor(boundaries.length / 6));
+  const spread = Math.max(1, Math.floor(boundaries.length / 3));
   for (let i = 0; i < boundaries.length; i += spread) chosen.add(boundaries[i]!);
   if (boundaries.length > 0) chosen.add(boundaries.at(-1)!);
   chosen.add(valid(MAX_AMOUNT) ? MAX_AMOUNT : MAX_AMOUNT - 9);

@@ -74,7 +74,7 @@ bug('transfer-idempotency', 'a retry racing the original never reports a failure
 }, SLOW);
 
 bug('transfer-idempotency', 'three requests with one key at once move the money once', async () => {
-  await explore({ arrivals: 'now' }, async (env) => {
+  await explore({ arrivals: 'now', orderings: 300, runs: 40 }, async (env) => {
     const world = buildWorld(env, INSTANCES, WALLETS, NO_FEES);
     const request = { from: 'alice', to: 'carol', amount: 1_000, idempotencyKey: 'order-79' };
     const results = await env.outcomes([0, 1, 2].map((i) => env.run(i === 0 ? 'request' : `retry ${i}`, () => world.ledgers[i % 2]!.transfer({ ...request }))));
