@@ -2,10 +2,14 @@ import { Env, compareWithReference, errorCode, explore, expectRejects, expectRes
 import { WalletLedger } from '@impl/ledger';
 import { WalletLedger as RefWalletLedger } from '@reference/ledger';
 import type { Transaction } from '@impl/types';
+import { WalletLedger as SecondInstance } from '@impl/ledger?instance=2';
 import { buildWorld, type LedgerClass, type Wallets } from './world';
 
+/** Two ledger instances over the same database and lock service, as in production. */
+const INSTANCES = [WalletLedger, SecondInstance];
+
 /** Explores many interleavings or command sequences: allow for a busy machine. */
-const SLOW = { timeout: 10_000 };
+const SLOW = { timeout: 60_000 };
 
 const WALLETS: Wallets = {
   alice: { currency: 'usd', balance: 10_000 },
@@ -65,51 +69,92 @@ bug('reversal-not-recorded', 'a transfer can be reversed only once', async () =>
 });
 
 bug('reversal-not-recorded', 'two concurrent reversals of one transfer refund it once', async () => {
-  await explore({ seed: 3, runs: 10 }, async (env) => {
-    const world = buildWorld(env, WalletLedger, { ...WALLETS, bob: { currency: 'usd', balance: 20_000 } }, { feeBps: 0, partnerShareBps: 0 });
+  await explore({}, async (env) => {
+    const world = buildWorld(env, INSTANCES, { ...WALLETS, bob: { currency: 'usd', balance: 20_000 } }, { feeBps: 0, partnerShareBps: 0 });
     const [funded] = await env.outcomes([env.run('transfer', () => world.ledger.transfer({ from: 'alice', to: 'bob', amount: 5_000, idempotencyKey: 'order-1' }))]);
     if (funded.status !== 'fulfilled') throw funded.reason;
     const results = await env.outcomes([
-      env.run('reversal A', () => world.ledger.reverse(funded.value.id)),
-      env.run('reversal B', () => world.ledger.reverse(funded.value.id)),
+      env.run('reversal A', () => world.ledgers[0]!.reverse(funded.value.id)),
+      env.run('reversal B', () => world.ledgers[1]!.reverse(funded.value.id)),
     ]);
     const codes = results.map((r) => (r.status === 'fulfilled' ? 'reversed' : errorCode(r.reason))).sort();
     expectSame(
-      { outcomes: codes, alice: world.walletBalances().alice },
-      { outcomes: ['reversed', 'transaction_already_reversed'], alice: 10_000 },
+      { outcomes: codes, alice: world.walletBalances().alice, problems: world.bookProblems() },
+      { outcomes: ['reversed', 'transaction_already_reversed'], alice: 10_000, problems: [] },
       'two reversals of the same transfer both went through: the sender was refunded twice',
     );
   });
 }, SLOW);
 
-type Command = { op: 'transfer'; from: string; to: string; amount: number; key: number } | { op: 'reverse'; key: number; ofReversal: boolean };
+type Command = { op: 'transfer'; from: string; to: string; amount: number } | { op: 'reverse'; index: number; ofReversal: boolean };
 
 bug('reversal-not-recorded', 'transfers and reversals in any order keep the same books as the reference', async () => {
   const wallets = Object.keys(WALLETS);
+  const ids = new WeakMap<object, string[]>();
+  const idsOf = (world: object) => {
+    if (!ids.has(world)) ids.set(world, []);
+    return ids.get(world)!;
+  };
   await compareWithReference<ReturnType<typeof buildWorld>, Command>({
     symptom: 'balances diverged from the reference after transfers and reversals',
     seed: 5,
-    runs: 30,
+    runs: 40,
     commands: fc.array(
       fc.oneof(
-        fc.record({ op: fc.constant('transfer' as const), from: fc.constantFrom(...wallets), to: fc.constantFrom(...wallets), amount: fc.integer({ min: 1, max: 4_000 }), key: fc.integer({ min: 0, max: 2 }) }),
-        fc.record({ op: fc.constant('reverse' as const), key: fc.integer({ min: 0, max: 2 }), ofReversal: fc.constantFrom(false, false, false, true) }),
+        fc.record({ op: fc.constant('transfer' as const), from: fc.constantFrom(...wallets), to: fc.constantFrom(...wallets), amount: fc.integer({ min: 1, max: 4_000 }) }),
+        fc.record({ op: fc.constant('reverse' as const), index: fc.integer({ min: 0, max: 3 }), ofReversal: fc.constantFrom(false, false, false, true) }),
       ),
       { minLength: 1, maxLength: 10 },
     ),
     create: (side, env) =>
-      buildWorld(env, (side === 'reference' ? RefWalletLedger : WalletLedger) as LedgerClass, { ...WALLETS, bob: { currency: 'usd', balance: 10_000 } }, { feeBps: 150, partnerShareBps: 0 }),
+      buildWorld(env, side === 'reference' ? (RefWalletLedger as LedgerClass) : INSTANCES, { ...WALLETS, bob: { currency: 'usd', balance: 10_000 } }, { feeBps: 150, partnerShareBps: 0 }),
+    // Every transfer has a key of its own (these sequences judge reversals, not idempotency);
+    // a reversal names the n-th transfer, whichever instance it reaches.
     apply: async (world, c) => {
-      const transaction: Transaction =
-        c.op === 'transfer'
-          ? await world.ledger.transfer({ from: c.from, to: c.to, amount: c.amount, idempotencyKey: `k${c.key}` })
-          : await world.ledger.reverse(c.ofReversal ? `txn_k${c.key}_reversal` : `txn_k${c.key}`);
+      const transfers = idsOf(world);
+      let transaction: Transaction;
+      if (c.op === 'transfer') {
+        const key = `k${transfers.length}`;
+        transfers.push(`txn_${key}`);
+        transaction = await world.ledger.transfer({ from: c.from, to: c.to, amount: c.amount, idempotencyKey: key });
+      } else {
+        const id = `txn_k${c.index}`;
+        transaction = await world.ledgers[c.index % world.ledgers.length]!.reverse(c.ofReversal ? `${id}_reversal` : id);
+      }
       return { id: transaction.id, kind: transaction.kind, entries: transaction.entries.map((e) => `${e.direction} ${e.accountId} ${e.amount}`).sort() };
     },
     state: (world) => world.balances(),
     describe: (c) =>
       c.op === 'transfer'
-        ? `transfer(${c.from} → ${c.to}, ${(c.amount / 100).toFixed(2)} usd, key "k${c.key}")   [fee 1.5%]`
-        : `reverse("${c.ofReversal ? `txn_k${c.key}_reversal` : `txn_k${c.key}`}")`,
+        ? `transfer(${c.from} → ${c.to}, ${(c.amount / 100).toFixed(2)} usd)   [fee 1.5%]`
+        : `reverse("${c.ofReversal ? `txn_k${c.index}_reversal` : `txn_k${c.index}`}")`,
   });
 }, SLOW);
+
+bug('reversal-not-recorded', 'a reversed transfer records its reversal, and no instance reverses it again', async () => {
+  const world = buildWorld(new Env(), INSTANCES, { ...WALLETS, bob: { currency: 'usd', balance: 20_000 } });
+  const original = await world.ledgers[0]!.transfer({ from: 'alice', to: 'bob', amount: 5_000, idempotencyKey: 'order-9' });
+  const reversal = await world.ledgers[0]!.reverse(original.id);
+  const stored = world.transactions.peek(original.id);
+  const again = await world.ledgers[1]!.reverse(original.id).then(() => 'reversed again', (e: unknown) => errorCode(e));
+  expectSame(
+    { reversedBy: stored?.reversedBy, secondAttemptOnAnotherInstance: again, alice: world.walletBalances().alice, problems: world.bookProblems() },
+    { reversedBy: reversal.id, secondAttemptOnAnotherInstance: 'transaction_already_reversed', alice: 10_000, problems: [] },
+    'after a reversal, the stored transfer does not say it was reversed (reversedBy), or another ledger instance reversed it again',
+  );
+});
+
+bug('reversal-not-recorded', 'a reversal refused for lack of funds is not recorded: it succeeds once the recipient has the money again', async () => {
+  const world = buildWorld(new Env(), INSTANCES, { ...WALLETS, dave: { currency: 'usd', balance: 10_000 } }, { feeBps: 0, partnerShareBps: 0 });
+  const original = await world.ledger.transfer({ from: 'alice', to: 'bob', amount: 5_000, idempotencyKey: 'order-10' });
+  await world.ledger.transfer({ from: 'bob', to: 'carol', amount: 4_000, idempotencyKey: 'spent' });
+  const refused = await world.ledger.reverse(original.id).then(() => 'reversed', (e: unknown) => errorCode(e));
+  const linkAfterRefusal = world.transactions.peek(original.id)?.reversedBy;
+  await world.ledger.transfer({ from: 'dave', to: 'bob', amount: 4_000, idempotencyKey: 'refill' });
+  const retried = await world.ledgers[1]!.reverse(original.id).then((t) => t.id, (e: unknown) => errorCode(e));
+  expectSame(
+    { refused, linkAfterRefusal, retried, alice: world.walletBalances().alice, problems: world.bookProblems() },
+    { refused: 'balance_insufficient', linkAfterRefusal: undefined, retried: `${original.id}_reversal`, alice: 10_000, problems: [] },
+    'a reversal refused because the recipient had spent the money left the transfer marked as reversed: once the recipient had the money again, it could not be reversed',
+  );
+});

@@ -5,7 +5,7 @@ import type { Transaction } from '@impl/types';
 import { buildWorld, type LedgerClass, type Wallets } from './world';
 
 /** Explores many interleavings or command sequences: allow for a busy machine. */
-const SLOW = { timeout: 10_000 };
+const SLOW = { timeout: 60_000 };
 
 const WALLETS: Wallets = {
   alice: { currency: 'usd', balance: 10_000 },
@@ -143,7 +143,7 @@ bug('fee-split-rounding', "the partner's share of the fee is rounded down, never
   );
 });
 
-type FeeCommand = { from: string; to: string; amount: number; key: number };
+type FeeCommand = { from: string; to: string; amount: number };
 
 bug('fee-split-rounding', 'fee splits on random transfers match the reference and never create or lose a cent', async () => {
   const wallets = ['alice', 'bob', 'carol'];
@@ -152,7 +152,7 @@ bug('fee-split-rounding', 'fee splits on random transfers match the reference an
     seed: 11,
     runs: 30,
     commands: fc.array(
-      fc.record({ from: fc.constantFrom(...wallets), to: fc.constantFrom(...wallets), amount: fc.integer({ min: 1, max: 3_000 }), key: fc.integer({ min: 0, max: 5 }) }),
+      fc.record({ from: fc.constantFrom(...wallets), to: fc.constantFrom(...wallets), amount: fc.integer({ min: 1, max: 3_000 }) }),
       { minLength: 1, maxLength: 8 },
     ),
     create: (side, env) =>
@@ -161,10 +161,76 @@ bug('fee-split-rounding', 'fee splits on random transfers match the reference an
         bob: { currency: 'usd', balance: 6_000 },
         carol: { currency: 'usd', balance: 0 },
       }, { feeBps: 290, partnerShareBps: 3_500 }),
-    apply: async (world, c) => summary(await world.ledger.transfer({ from: c.from, to: c.to, amount: c.amount, idempotencyKey: `t${c.key}` })),
+    // Every transfer has a key of its own: these sequences judge the fee split, not idempotency.
+    apply: async (world, c) => summary(await world.ledger.transfer({ from: c.from, to: c.to, amount: c.amount, idempotencyKey: nextKey(world) })),
     state: (world) => world.balances(),
-    describe: (c) => `transfer(${c.from} → ${c.to}, ${usd(c.amount)}, key "t${c.key}")   [fee 2.9%, partner share 35%]`,
+    describe: (c) => `transfer(${c.from} → ${c.to}, ${usd(c.amount)})   [fee 2.9%, partner share 35%]`,
   });
+}, SLOW);
+
+const keys = new WeakMap<object, number>();
+function nextKey(world: object): string {
+  const n = (keys.get(world) ?? 0) + 1;
+  keys.set(world, n);
+  return `t${n}`;
+}
+
+/** partner = ⌊fee × share / 10 000⌋ in integers, the platform the rest (the brief's rule). */
+function exactSplit(fee: number, partnerShareBps: number) {
+  const partner = Math.floor((fee * partnerShareBps - ((fee * partnerShareBps) % 10_000)) / 10_000);
+  return { platform: fee - partner, partner };
+}
+
+/**
+ * Fees whose partner share lands exactly on a whole cent (or half a cent), where a
+ * floating-point transcription of the rule rounds the wrong way, plus every small fee.
+ */
+function feesToTry(partnerShareBps: number): number[] {
+  const fees = new Set<number>();
+  for (let fee = 1; fee <= 25; fee++) fees.add(fee);
+  const transcriptions = [
+    (fee: number) => Math.floor(fee * (partnerShareBps / 10_000)),
+    (fee: number) => Math.floor((fee / 10_000) * partnerShareBps),
+    (fee: number) => Math.floor(fee * (partnerShareBps / 100) / 100),
+    (fee: number) => fee - Math.ceil(fee * ((10_000 - partnerShareBps) / 10_000)),
+  ];
+  for (const transcription of transcriptions) {
+    let found = 0;
+    for (let fee = 26; fee <= 999_999 && found < 3; fee++) {
+      if (transcription(fee) !== exactSplit(fee, partnerShareBps).partner) {
+        fees.add(fee);
+        found += 1;
+      }
+    }
+  }
+  return [...fees].sort((a, b) => a - b);
+}
+
+bug('fee-split-rounding', 'every fee is split exactly: the partner gets its share rounded down, the platform the rest, at every rounding boundary', async () => {
+  for (const partnerShareBps of [5_000, 3_500, 2_000, 700, 5_700, 2_900, 1]) {
+    const wrong: unknown[] = [];
+    for (const fee of feesToTry(partnerShareBps)) {
+      // A fresh ledger each time keeps every transfer as cheap as the first.
+      const world = buildWorld(new Env(), WalletLedger, { alice: { currency: 'usd', balance: 100_000_000 }, bob: { currency: 'usd', balance: 0 } }, { feeBps: 100, partnerShareBps });
+      // A 1% fee on 100 × fee cents is exactly `fee` cents.
+      const amount = fee * 100;
+      const expected = exactSplit(fee, partnerShareBps);
+      let actual: unknown;
+      try {
+        const transaction = await world.ledger.transfer({ from: 'alice', to: 'bob', amount, idempotencyKey: `fee-${fee}` });
+        const credited = (account: string) => transaction.entries.filter((e) => e.accountId === account && e.direction === 'credit').reduce((sum, e) => sum + e.amount, 0);
+        actual = { platform: credited('fees:platform:usd'), partner: credited('fees:partner:usd') };
+      } catch (error) {
+        actual = `failed with ${errorCode(error)}`;
+      }
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) wrong.push({ fee: usd(fee), partnerShare: `${partnerShareBps / 100}%`, expected, actual });
+      if (wrong.length >= 3) break;
+    }
+    expectThat(wrong.length === 0, `a fee split with a ${partnerShareBps / 100}% partner share did not give the partner its share rounded down and the platform exactly the rest`, {
+      expected: 'partner = fee × share rounded down, platform = fee − partner',
+      actual: wrong,
+    });
+  }
 }, SLOW);
 
 function usd(cents: number): string {
@@ -183,3 +249,16 @@ async function outcomeOf(call: Promise<unknown>): Promise<string> {
     return `failed with ${errorCode(error)}`;
   }
 }
+
+guard('a transfer of exactly the balance empties the wallet; one cent more is refused', async () => {
+  const world = buildWorld(new Env(), WalletLedger, { ...WALLETS, rich: { currency: 'usd', balance: 99_999_999 } });
+  const exact = await outcomeOf(world.ledger.transfer({ from: 'alice', to: 'bob', amount: 10_000, idempotencyKey: 'all-of-it' }));
+  const alice = world.walletBalances().alice;
+  const oneMore = await outcomeOf(world.ledger.transfer({ from: 'bob', to: 'alice', amount: 9_901, idempotencyKey: 'one-more' }));
+  const largest = await outcomeOf(world.ledger.transfer({ from: 'rich', to: 'alice', amount: 99_999_999, idempotencyKey: 'largest' }));
+  expectSame(
+    { exact, alice, oneMore, largest },
+    { exact: 'succeeded', alice: 0, oneMore: 'failed with balance_insufficient', largest: 'succeeded' },
+    'a transfer of exactly the wallet\'s balance (or of the largest amount, 999,999.99) was refused, or one cent more than the balance went through',
+  );
+});
