@@ -18,7 +18,7 @@ describe.each(catalog.exercises.map((exercise) => [exercise.id, exercise] as con
   // validateExercise also grades the fixtures (exercises/<id>/fixtures/): a correct
   // alternative judged present, or a wrong fix judged fixed, is an error in the report.
   it('validates: reference solved, starter has every bug, each bug caught by its own tests only, fixtures as declared', async () => {
-    const report = await validateExercise(exercise.set, exercise.id, { runs: 2 });
+    const report = await validateExercise(exercise.set, exercise.id, { runs: 1 });
     expect(report.errors).toEqual([]);
     expect(report.fixtures.every((row) => row.ok)).toBe(true);
     expect(report.matrix.find((row) => row.implementation === 'starter')?.ok).toBe(true);
@@ -29,5 +29,7 @@ describe.each(catalog.exercises.map((exercise) => [exercise.id, exercise] as con
     const { fixtures, problems } = loadFixtures(exercise);
     expect(problems).toEqual([]);
     expect(fixtures.filter((fixture) => fixture.kind === 'alternative').length).toBeGreaterThanOrEqual(2);
+    // A wrong fix judged fixed is the worst verdict there is: every exercise keeps at least six.
+    expect(fixtures.filter((fixture) => fixture.kind === 'wrong').length).toBeGreaterThanOrEqual(6);
   });
 });
