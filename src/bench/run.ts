@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   // 4. The fast path gives the same verdict as a cold check.
   const session = new GradingSession(exercise, directoryImplementation(dir, 'workspace'));
   await session.check();
-  const rechecked = await session.check([file]);
+  const rechecked = await session.check();
   await session.close();
   const cold = JSON.parse(coldVerdict) as CheckResult;
   const same = JSON.stringify(stripTimes(rechecked)) === JSON.stringify(stripTimes(cold));

@@ -36,7 +36,7 @@ export async function watchCommand(context: CommandContext, id: string | undefin
     if (tty) process.stdout.write('\x1b[2J\x1b[H');
     context.print(style.dim(`checking ${exercise.id}…`));
     try {
-      const result = await session.check(changed);
+      const result = await session.check();
       const solvedLine = recordCheck(workspace, exercise, result);
       if (tty) process.stdout.write('\x1b[2J\x1b[H');
       context.print(style.bold(`${exercise.manifest.title} (${exercise.id})`) + style.dim(`  checked in ${(result.durationMs / 1000).toFixed(1)} s`));
