@@ -3,7 +3,9 @@
  * learner's code runs in its worker threads; it reports every test as an event, so whatever
  * finished before a kill is still known.
  */
+import { syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
+import workerThreads from 'node:worker_threads';
 import type { Plugin } from 'vite';
 import type { TestCase, TestModule, TestSpecification, Vitest } from 'vitest/node';
 import type { HiddenTestMeta } from '../harness/tests.js';
@@ -12,6 +14,19 @@ import { boundFailure, boundFault } from './bounds.js';
 import type { ParentMessage, SerializedFault, SuiteJob, TestState, WorkerEvent } from './protocol.js';
 
 const send = (event: WorkerEvent) => process.send?.(event);
+
+// vitest reports a worker thread that ran out of heap only as "Worker exited unexpectedly";
+// watching its threads for ERR_WORKER_OUT_OF_MEMORY lets the grader name the cause.
+class WatchedWorker extends workerThreads.Worker {
+  constructor(...args: ConstructorParameters<typeof workerThreads.Worker>) {
+    super(...args);
+    this.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') send({ type: 'fatal', message: `${error.code}: ${error.message}` });
+    });
+  }
+}
+workerThreads.Worker = WatchedWorker;
+syncBuiltinESMExports();
 
 let vitest: Vitest | undefined;
 let currentJob: SuiteJob | undefined;
