@@ -1,4 +1,5 @@
 import type { Exercise } from '../catalog/catalog.js';
+import { verifyIntegrity } from '../catalog/integrity.js';
 import { grade } from '../grading/grade.js';
 import { directoryImplementation } from '../grading/implementation.js';
 import type { CheckResult } from '../grading/verdict.js';
@@ -37,6 +38,7 @@ export function interviewLine(workspace: Workspace, exercise: Exercise, now = Da
 
 /** Grades the learner's files of one exercise and records the check in their progress. */
 export async function checkWorkspace(workspace: Workspace, exercise: Exercise): Promise<{ result: CheckResult; solvedLine?: string }> {
+  verifyIntegrity(exercise);
   const result = await grade(exercise, directoryImplementation(workspace.exerciseDir(exercise), 'workspace'));
   return { result, solvedLine: recordCheck(workspace, exercise, result) };
 }

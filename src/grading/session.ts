@@ -1,4 +1,5 @@
 import type { Exercise } from '../catalog/catalog.js';
+import { verifyIntegrity } from '../catalog/integrity.js';
 import { CancelledError } from '../errors.js';
 import { CodeChecker } from './code-check.js';
 import { notCheckable, suiteJob, verdictFor } from './grade.js';
@@ -35,6 +36,8 @@ export class GradingSession {
   /** Grades the files as they are now. Throws CancelledError when cancel() interrupted it. */
   async check(): Promise<CheckResult> {
     const startedAt = Date.now();
+    // A previous run's code could have modified the package: verify before every check.
+    verifyIntegrity(this.exercise);
     const host = this.host;
     host.prepare(this.job);
     // Run and type check side by side; a verdict on code that does not compile is the
