@@ -8,8 +8,19 @@ import { Progress } from './progress.js';
 
 export const DEFAULT_WORKSPACE = 'bugbash';
 
+/**
+ * The workspace: --workspace or $BUGBASH_WORKSPACE when given; else, like git, the nearest
+ * folder from `cwd` upwards that is a workspace (so commands work from inside an exercise
+ * folder); else ./bugbash.
+ */
 export function resolveWorkspaceDir(option: string | undefined, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
-  return path.resolve(cwd, option || env.BUGBASH_WORKSPACE || DEFAULT_WORKSPACE);
+  const chosen = option || env.BUGBASH_WORKSPACE;
+  if (chosen) return path.resolve(cwd, chosen);
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, '.bugbash', 'progress.json'))) return dir;
+    if (path.dirname(dir) === dir) break;
+  }
+  return path.resolve(cwd, DEFAULT_WORKSPACE);
 }
 
 /**
@@ -28,6 +39,14 @@ export class Workspace {
 
   exerciseDir(exercise: Exercise): string {
     return path.join(this.root, exercise.id);
+  }
+
+  /** The exercise folder `dir` is in (`bugbash/payment-processor/…` → "payment-processor"), if any. */
+  exerciseIdAt(dir: string): string | undefined {
+    const relative = path.relative(this.root, path.resolve(dir));
+    const first = relative.split(path.sep)[0];
+    if (!first || first === '..' || path.isAbsolute(relative) || first.startsWith('.')) return undefined;
+    return first;
   }
 
   servedDir(exercise: Exercise): string {
@@ -56,7 +75,7 @@ export class Workspace {
   }
 
   /** Replaces the learner's files with the served starter, after backing them up. Returns the backup folder. */
-  reset(exercise: Exercise, stamp: string): string | undefined {
+  reset(exercise: Exercise, stamp: string, options: { fresh?: boolean } = {}): string | undefined {
     let backup: string | undefined;
     if (this.isStarted(exercise)) {
       backup = path.join(this.root, '.bugbash', 'backups', `${exercise.id}-${stamp}`);
@@ -70,7 +89,14 @@ export class Workspace {
       }
     }
     this.writeServed(exercise, { overwrite: true });
-    this.progress.started(exercise.id);
+    // Restoring files is not a new attempt (a restored fix must not be timed from the reset):
+    // the clock restarts only when the learner asks for a fresh attempt.
+    const entry = this.progress.exercise(exercise.id);
+    if (options.fresh || !entry) this.progress.started(exercise.id);
+    else {
+      delete entry.lastCheck;
+      this.progress.data.current = exercise.id;
+    }
     this.progress.save();
     return backup;
   }
