@@ -1,19 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, rmSync, symlinkSync } from 'node:fs';
+import { appendFileSync, cpSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findExercise, loadCatalog } from '../../src/catalog/catalog.js';
 import { recordIntegrity, verifyIntegrity } from '../../src/catalog/integrity.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { tempDir } from '../support/cli.js';
 import { BASIC_SET } from '../support/fixtures.js';
 
-const made: string[] = [];
-afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 function copiedSet() {
   const root = tempDir('bugbash-set-');
-  made.push(root);
   cpSync(BASIC_SET, root, { recursive: true });
   const exercise = findExercise(loadCatalog({ sets: [root], withoutBundled: true, trustSets: true }), 'tiny-wallet');
   const record = path.join(root, 'integrity.json');
@@ -42,11 +39,9 @@ describe('the exercises a learner is graded against are the ones that were built
   it('check refuses a tampered installed package (exit 2) and grades nothing', () => {
     // A copy of the installed package, so the real one stays untouched.
     const root = tempDir('bugbash-package-');
-    made.push(root);
     for (const entry of ['bin', 'dist', 'exercises', 'solutions', 'package.json']) cpSync(path.join(PACKAGE_ROOT, entry), path.join(root, entry), { recursive: true });
     symlinkSync(path.join(PACKAGE_ROOT, 'node_modules'), path.join(root, 'node_modules'));
     const cwd = tempDir();
-    made.push(cwd);
     const run = (args: string[]) => spawnSync(process.execPath, [path.join(root, 'bin', 'bugbash.js'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', BUGBASH_SETS: '', BUGBASH_WORKSPACE: '' } });
     expect(run(['start', 'payment-processor']).status).toBe(0);
     appendFileSync(path.join(root, 'exercises', 'payment-processor', 'hidden', 'world.ts'), '\n// appended by learner code\n');

@@ -20,7 +20,7 @@ function workspaceWith(prefix: string): { cwd: string; file: string; progress: s
 
 // Both layouts: in a PID namespace (where unshare works, as here) and in a process group only.
 describe.each(['pid-namespace', 'process-group'])('learner code cannot outlive or kill the CLI (%s)', (mode) => {
-  const env = mode === 'process-group' ? { BUGBASH_ISOLATION: 'process-group' } : {};
+  const env: Record<string, string> = mode === 'process-group' ? { BUGBASH_ISOLATION: 'process-group' } : {};
 
   it('a detached child that keeps rewriting the progress file is gone when check exits', () => {
     const token = `bugbash-rewriter-${process.pid}-${mode}`;

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { grade } from '../../src/grading/grade.js';
 import { directoryImplementation } from '../../src/grading/implementation.js';
 import { isolation } from '../../src/grading/suite-run.js';
@@ -14,13 +14,10 @@ import { BASIC_SET, fixtureExercise } from '../support/fixtures.js';
 
 const exercise = fixtureExercise();
 const reference = readFileSync(path.join(exercise.solutionDir, 'wallet.ts'), 'utf8');
-const made: string[] = [];
-afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 /** A learner folder whose wallet.ts is the reference with `edit` applied. */
 function learner(edit: (text: string) => string = (text) => text): string {
   const dir = tempDir();
-  made.push(dir);
   writeFileSync(path.join(dir, 'wallet.ts'), edit(reference));
   return dir;
 }
@@ -69,7 +66,6 @@ describe('learner code cannot reach the reference or the harness', () => {
 
   it('hidden suites still import a second, separate instance with @impl/<file>?instance=2', async () => {
     const set = tempDir('bugbash-set-');
-    made.push(set);
     cpSync(BASIC_SET, set, { recursive: true });
     writeFileSync(
       path.join(set, 'exercises', 'tiny-wallet', 'hidden', 'instances.test.ts'),
@@ -86,7 +82,6 @@ describe('learner code cannot reach the reference or the harness', () => {
 describe('learner files that are not regular files are a clear problem, never followed', () => {
   it('a symlink to the reference is not followed', async () => {
     const dir = tempDir();
-    made.push(dir);
     symlinkSync(path.join(exercise.solutionDir, 'wallet.ts'), path.join(dir, 'wallet.ts'));
     const result = await gradeDir(dir);
     expect(result.solved).toBe(false);
@@ -95,7 +90,6 @@ describe('learner files that are not regular files are a clear problem, never fo
 
   it('a folder in place of a file is a problem, not an internal error', async () => {
     const dir = tempDir();
-    made.push(dir);
     mkdirSync(path.join(dir, 'wallet.ts'));
     const result = await gradeDir(dir);
     expect(result.problems).toEqual([expect.objectContaining({ kind: 'file', message: expect.stringContaining('wallet.ts is a folder') })]);
@@ -103,7 +97,6 @@ describe('learner files that are not regular files are a clear problem, never fo
 
   it('a FIFO in place of a file is a problem and does not hang', async () => {
     const dir = tempDir();
-    made.push(dir);
     execFileSync('mkfifo', [path.join(dir, 'wallet.ts')]);
     const result = await gradeDir(dir);
     expect(result.problems).toEqual([expect.objectContaining({ kind: 'file', message: expect.stringContaining('not a regular file') })]);
