@@ -73,26 +73,36 @@ export async function watchCommand(context: CommandContext, id: string | undefin
     context.print(style.dim(`\nwatching ${path.relative(process.cwd(), dir) || dir} — save a file to re-check${keys ? ', r to re-run, q to quit' : ''}`));
   };
 
-  /** Checks now, or once more after the check in progress when one is running. */
+  let forceAgain = false;
+  /**
+   * Checks when what is on disk differs from what was graded (or when forced, `r`); during a
+   * check, remembers to look again once it ends.
+   */
   const run = async (force = false): Promise<void> => {
     if (stopped) return;
     if (running) {
       again = true;
+      forceAgain ||= force;
       return;
     }
-    if (!force && graded !== undefined && snapshot(files) === graded) return;
     running = true;
     try {
-      do {
+      let forced = force;
+      for (;;) {
         again = false;
-        try {
-          await checkOnce();
-        } catch (error) {
-          if (error instanceof CancelledError || stopped) return;
-          context.warn(style.bad(`check failed: ${(error as Error).message}`));
-          graded = snapshot(files);
+        if (forced || graded === undefined || snapshot(files) !== graded) {
+          try {
+            await checkOnce();
+          } catch (error) {
+            if (error instanceof CancelledError || stopped) return;
+            context.warn(style.bad(`check failed: ${(error as Error).message}`));
+            graded = snapshot(files);
+          }
         }
-      } while (again && !stopped);
+        forced = forceAgain;
+        forceAgain = false;
+        if ((!again && !forced) || stopped) break;
+      }
     } finally {
       running = false;
     }
