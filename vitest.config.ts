@@ -9,6 +9,7 @@ export default defineConfig({
     // Hidden suites of fixture sets are run by the grader, not as our own tests.
     exclude: ['test/fixtures/**', 'node_modules/**'],
     pool: 'forks',
+    setupFiles: ['test/support/cleanup.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

@@ -17,6 +17,8 @@ export function buildProgram(run: (action: (context: CommandContext) => Promise<
     .option('-w, --workspace <dir>', 'where your exercise files and progress live (default ./bugbash, or $BUGBASH_WORKSPACE)')
     .option('--sets <dir>', 'also read exercises from this set directory (repeatable; or $BUGBASH_SETS)', collect)
     .option('--debug', 'show stack traces of internal errors')
+    .option('--color', 'colour the output even when it is not a terminal')
+    .option('--no-color', 'no colours (also NO_COLOR=1)')
     .addHelpText(
       'after',
       `
@@ -110,7 +112,8 @@ Examples:
     .command('reset [exercise]')
     .description('put the original starter back (your files are backed up first)')
     .option('-y, --yes', 'do not ask')
-    .addHelpText('after', '\nExample:\n  $ bugbash reset payment-processor')
+    .option('--fresh', 'start a new attempt: the clock starts again (by default it keeps your first start time)')
+    .addHelpText('after', '\nExample:\n  $ bugbash reset payment-processor --fresh')
     .action((id: string | undefined, options) => run(async (context) => (await import('./commands/diff.js')).resetCommand(context, id, options)));
 
   program
@@ -154,7 +157,22 @@ Examples:
   return program;
 }
 
+/**
+ * A reader that stops early (`bugbash check | head -1`) closes the pipe: later writes fail
+ * with EPIPE. That is not an error of ours: keep going quietly, and exit with the command's code.
+ */
+function ignoreClosedOutput(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+    throw error;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  ignoreClosedOutput(process.stdout);
+  ignoreClosedOutput(process.stderr);
+  const { applyColorChoice } = await import('./report/style.js');
+  applyColorChoice(argv.slice(2), process.env, Boolean(process.stdout.isTTY));
   let exitCode = 0;
   let globals: GlobalOptions = {};
   // Commands load what they need when they run: --help and list stay fast.
@@ -168,7 +186,7 @@ export async function main(argv: string[]): Promise<number> {
     globals = command.optsWithGlobals() as GlobalOptions;
   });
   try {
-    if (argv.length <= 2 || (argv.length === 3 && argv[2] === '--debug')) {
+    if (argv.slice(2).every((arg) => arg === '--debug' || arg === '--color' || arg === '--no-color')) {
       const { interactive } = await import('./prompts.js');
       if (!interactive()) {
         program.outputHelp();

@@ -36,3 +36,8 @@ export class CancelledError extends BugbashError {
     super('cancelled');
   }
 }
+
+/** bugbash's own installed files are missing or were modified: reinstalling restores them. */
+export class PackageError extends BugbashError {
+  override name = 'PackageError';
+}

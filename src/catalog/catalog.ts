@@ -140,8 +140,31 @@ export function findExercise(catalog: Catalog, id: string): Exercise {
   const broken = catalog.broken.find((candidate) => candidate.id === id);
   if (broken) throw new ExerciseFormatError(`exercise "${id}" cannot be served until its set is fixed:\n${broken.problems.join('\n')}`);
   const known = catalog.exercises.map((candidate) => candidate.id);
-  const close = known.filter((candidate) => candidate.includes(id) || id.includes(candidate));
+  const close = closestIds(id, known);
   throw new UsageError(`no exercise "${id}".${close.length ? ` Did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` : ''} Run \`bugbash list\` to see them all.`);
+}
+
+/** Edit distance (insertions, deletions, substitutions, and swaps of neighbours count one). */
+export function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      rows[i]![j] = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) rows[i]![j] = Math.min(rows[i]![j]!, rows[i - 2]![j - 2]! + 1);
+    }
+  }
+  return rows[a.length]![b.length]!;
+}
+
+/** Ids a mistyped one probably meant: a prefix or part of it, or within a few edits. */
+export function closestIds(id: string, known: string[]): string[] {
+  const contained = known.filter((candidate) => candidate.includes(id) || id.includes(candidate));
+  if (contained.length > 0) return contained;
+  const limit = Math.max(2, Math.floor(id.length / 4));
+  const scored = known.map((candidate) => ({ candidate, distance: editDistance(id, candidate) })).filter(({ distance }) => distance <= limit);
+  const best = Math.min(...scored.map(({ distance }) => distance));
+  return scored.filter(({ distance }) => distance === best).map(({ candidate }) => candidate);
 }
 
 /** Starter and reference text of every served file, with the hunks between them. */

@@ -1,4 +1,5 @@
 import type { Exercise } from '../catalog/catalog.js';
+import { verifyIntegrity } from '../catalog/integrity.js';
 import { grade } from '../grading/grade.js';
 import { directoryImplementation } from '../grading/implementation.js';
 import type { CheckResult } from '../grading/verdict.js';
@@ -98,6 +99,7 @@ export function checkJson(recorded: RecordedCheck): unknown {
 
 /** Grades the learner's files of one exercise and records the check in their progress. */
 export async function checkWorkspace(workspace: Workspace, exercise: Exercise, source: CheckSource = 'check'): Promise<RecordedCheck> {
+  verifyIntegrity(exercise);
   const result = await grade(exercise, directoryImplementation(workspace.exerciseDir(exercise), 'workspace'));
   return recordLearnerCheck(workspace, exercise, result, source);
 }

@@ -39,9 +39,11 @@ export class CommandContext {
     return findExercise(this.catalog, id);
   }
 
-  /** The exercise named on the command line, or the one the learner worked on last. */
-  currentExercise(id: string | undefined): Exercise {
+  /** The exercise named on the command line, else the one whose folder we are in, else the one worked on last. */
+  currentExercise(id: string | undefined, cwd = process.cwd()): Exercise {
     if (id) return this.exercise(id);
+    const here = this.workspace.exerciseIdAt(cwd);
+    if (here && this.catalog.exercises.some((exercise) => exercise.id === here)) return this.exercise(here);
     const current = this.workspace.progress.data.current;
     if (current) return this.exercise(current);
     throw new UsageError('which exercise? Name it (e.g. `bugbash check payment-processor`) or start one with `bugbash start <id>`; `bugbash list` shows them.');

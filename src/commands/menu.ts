@@ -7,10 +7,18 @@ type Action = 'start' | 'check' | 'watch' | 'hint' | 'mark' | 'marks' | 'finish'
 
 /** `bugbash` with no arguments in a terminal: the same actions as the commands, by menu. */
 export async function menu(context: CommandContext): Promise<number> {
+  context.print(style.bold('bugbash — find and fix the bugs in real-looking payment code'));
+  for (;;) {
+    const outcome = await chooseAndRun(context);
+    if (outcome !== 'back to menu') return outcome;
+  }
+}
+
+/** One choice: its exit code, or 'back to menu' after a detour (the list, progress). */
+async function chooseAndRun(context: CommandContext): Promise<number | 'back to menu'> {
   const rows = exerciseRows(context);
   const current = context.workspace.progress.data.current;
   const round = current ? context.workspace.progress.exercise(current)?.round : undefined;
-  context.print(style.bold('bugbash — find and fix the bugs in real-looking payment code'));
   const action = await choose<Action>('What would you like to do?', [
     ...(current ? [{ name: `Check ${current}`, value: 'check' as const, description: 'run the hidden tests against your files' }] : []),
     { name: 'Start an exercise', value: 'start', description: 'serve a buggy payment service into your workspace' },
@@ -68,9 +76,11 @@ export async function menu(context: CommandContext): Promise<number> {
     case 'reset':
       return (await import('./diff.js')).resetCommand(context, current, {});
     case 'progress':
-      return (await import('./progress.js')).progressCommand(context, {});
+      await (await import('./progress.js')).progressCommand(context, {});
+      return 'back to menu';
     case 'list':
-      return (await import('./list.js')).listCommand(context, {});
+      await (await import('./list.js')).listCommand(context, {});
+      return 'back to menu';
     case 'quit':
       return 0;
   }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { lstatSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { ClassDeclaration, FunctionDeclaration, MethodDeclaration, Node, Project, SourceFile } from 'ts-morph';
 import type { Exercise } from '../catalog/catalog.js';
@@ -6,7 +6,7 @@ import { PACKAGE_ROOT } from '../paths.js';
 
 /** A problem found before any test runs: the code does not parse, type-check, or keep the API. */
 export interface CodeProblem {
-  kind: 'syntax' | 'type' | 'api';
+  kind: 'syntax' | 'type' | 'api' | 'file' | 'import';
   file: string;
   line?: number;
   column?: number;
@@ -59,11 +59,11 @@ export class CodeChecker {
       this.referenceApi = new Map(referenceFiles.map((sf) => [path.relative(this.exercise.solutionDir, sf.getFilePath()), extractApi(sf, morph)]));
     }
     const problems: CodeProblem[] = [];
-    const missing = this.exercise.manifest.files.filter((file) => !existsSync(path.join(dir, file)));
-    if (missing.length > 0) {
-      return missing.map((file) => ({ kind: 'api', file, message: `${file} is missing from ${dir}: restore it (bugbash reset puts the starter back, after a backup)` }));
-    }
+    const fileProblems = this.exercise.manifest.files.flatMap((file) => fileProblem(dir, file));
+    if (fileProblems.length > 0) return fileProblems;
     const files = this.addFiles(project, dir);
+    const imports = files.flatMap((sourceFile) => forbiddenImports(sourceFile, path.relative(dir, sourceFile.getFilePath()), morph));
+    if (imports.length > 0) return imports;
     for (const sourceFile of files) {
       const relative = path.relative(dir, sourceFile.getFilePath());
       const syntactic = sourceFile.getPreEmitDiagnostics().filter((d) => d.getSourceFile()?.getFilePath() === sourceFile.getFilePath());
@@ -108,6 +108,42 @@ export class CodeChecker {
       return project.addSourceFileAtPath(filePath);
     });
   }
+}
+
+/** A learner file must be a plain file: a symlink could point at the reference, a folder or a FIFO cannot be graded. */
+function fileProblem(dir: string, file: string): CodeProblem[] {
+  let stats: Stats;
+  try {
+    stats = lstatSync(path.join(dir, file));
+  } catch {
+    return [{ kind: 'api', file, message: `${file} is missing from ${dir}: restore it (bugbash reset puts the starter back, after a backup)` }];
+  }
+  const what = stats.isSymbolicLink() ? 'a symbolic link' : stats.isDirectory() ? 'a folder' : stats.isFile() ? undefined : 'not a regular file';
+  if (!what) return [];
+  return [{ kind: 'file', file, message: `${file} is ${what}: bugbash grades only regular files and does not follow links. Replace it with the file itself (bugbash reset puts the starter back, after a backup)` }];
+}
+
+const FORBIDDEN_SPECIFIER = /^(@reference\/|bugbash\/harness$|bugbash$)/;
+
+/** Literal imports of the reference or the harness (computed ones are refused when the suites run). */
+function forbiddenImports(sourceFile: SourceFile, file: string, morph: TsMorph): CodeProblem[] {
+  const { Node, SyntaxKind } = morph;
+  const problems: CodeProblem[] = [];
+  const report = (specifier: string, node: Node) => {
+    if (!FORBIDDEN_SPECIFIER.test(specifier)) return;
+    const { line, column } = sourceFile.getLineAndColumnAtPos(node.getStart());
+    const what = specifier.startsWith('@reference/') ? 'reference' : 'harness';
+    problems.push({ kind: 'import', file, line, column, message: `your code imports the ${what} ("${specifier}"): the hidden tests compare your code with the reference, so it may only import its own files and libraries` });
+  };
+  for (const declaration of [...sourceFile.getImportDeclarations(), ...sourceFile.getExportDeclarations()]) {
+    const specifier = declaration.getModuleSpecifierValue();
+    if (specifier) report(specifier, declaration);
+  }
+  for (const call of sourceFile.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    const argument = call.getArguments()[0];
+    if (call.getExpression().getKind() === SyntaxKind.ImportKeyword && argument && Node.isStringLiteral(argument)) report(argument.getLiteralValue(), call);
+  }
+  return problems;
 }
 
 interface ApiEntry {

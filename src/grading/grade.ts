@@ -4,7 +4,7 @@ import { cacheRoot, compiledPath } from '../paths.js';
 import type { SerializedFault, SuiteJob } from './protocol.js';
 import { CodeChecker, type CodeProblem } from './code-check.js';
 import type { Implementation } from './implementation.js';
-import { SuiteHost, type SuiteRun, type TestRecord } from './suite-run.js';
+import { heapLimitMb, isOutOfMemory, SuiteHost, type SuiteRun, type TestRecord } from './suite-run.js';
 import type { BugVerdict, CheckResult, Problem, TestExploration, TestFailure } from './verdict.js';
 
 const HARNESS = compiledPath('harness/index.js');
@@ -62,7 +62,7 @@ export async function gradeAll(exercise: Exercise, implementations: Implementati
       for (const implementation of implementations) codeProblems.set(implementation.name, await checker.check(implementation.dir));
     }
     const runnable = implementations.filter((implementation) => !(codeProblems.get(implementation.name) ?? []).length);
-    if (runnable.length === 0) host.kill();
+    if (runnable.length === 0) void host.kill();
     const run: SuiteRun | undefined = runnable.length > 0 ? await running : undefined;
     const durationMs = Date.now() - startedAt;
     return Array.from({ length: repeat }, (_, repetition) =>
@@ -73,7 +73,8 @@ export async function gradeAll(exercise: Exercise, implementations: Implementati
       }),
     );
   } finally {
-    if (ownHost) await host.close().catch(() => host.kill());
+    // Ending the process tree after the run also ends whatever the learner's code started.
+    if (ownHost) await host.kill();
   }
 }
 
@@ -105,10 +106,20 @@ export function verdictFor(exercise: Exercise, implementation: Implementation, r
     loadFailures.set(moduleError.file, message);
     problems.push({ kind: 'load', message: `loading your code failed: ${message}`, ...locate(fault, implementation.dir) });
   }
-  if (run.stopped) {
+  const forbidden = run.forbiddenImports.filter((entry) => entry.project === implementation.name);
+  for (const entry of [...new Map(forbidden.map((entry) => [`${entry.importer}\0${entry.specifier}`, entry])).values()]) {
+    problems.push({
+      kind: 'import',
+      file: path.relative(implementation.dir, entry.importer),
+      message: `your code imports the ${entry.what} ("${entry.specifier}"): the hidden tests compare your code with the reference, so it may only import its own files and libraries`,
+    });
+  }
+  if (run.stopped?.reason === 'memory' || (run.outOfMemory && !run.stopped)) {
+    problems.push({ kind: 'memory', message: run.stopped?.message ?? `your code ran out of memory (limit ${heapLimitMb()} MB)` });
+  } else if (run.stopped) {
     const names = run.stopped.tests.filter((test) => test.project === implementation.name).map((test) => `"${test.name}"`);
     if (names.length > 0 || run.stopped.tests.length === 0) {
-      problems.push({ kind: run.stopped.reason === 'crash' ? 'crash' : 'stuck', message: `${run.stopped.message}${names.length ? ` — while running ${names.join(', ')}` : ''}; the run was stopped` });
+      problems.push({ kind: run.stopped.reason === 'crash' || run.stopped.reason === 'killed' ? 'crash' : 'stuck', message: `${run.stopped.message}${names.length ? ` — while running ${names.join(', ')}` : ''}; the run was stopped` });
     }
   }
   // The same floating rejection fires in every run of a property: report it once, with a count.
@@ -204,6 +215,7 @@ function symptomOf(fault: SerializedFault): string {
   const exit = /process\.exit unexpectedly called with "?([^"]*)"?/.exec(fault.message);
   if (exit) return `your code called process.exit(${exit[1]}): library code must report errors, never end the process`;
   if (/Test timed out in/.test(fault.message)) return 'timed out: the call never settled';
+  if (isOutOfMemory(fault.message)) return `your code ran out of memory (limit ${heapLimitMb()} MB)`;
   if (fault.name === 'AssertionError') return fault.message;
   return `your code threw ${fault.name}: ${fault.message}`;
 }

@@ -42,9 +42,20 @@ export type WorkerEvent =
   | { type: 'module-error'; project: string; file: string; errors: SerializedFault[] }
   | { type: 'unhandled'; errors: SerializedFault[] }
   | { type: 'run-end'; repetition: number }
+  /** Learner code imported the reference, the hidden suites or the harness; the import was refused. */
+  | { type: 'forbidden-import'; project: string; importer: string; specifier: string; what: 'reference' | 'harness' | 'hidden suites' }
   | { type: 'fatal'; message: string };
 
-export type ParentMessage = { type: 'run'; job: SuiteJob } | { type: 'rerun'; changed: string[] } | { type: 'exit' };
+export type ParentMessage = { type: 'prepare'; job: SuiteJob } | { type: 'run'; job: SuiteJob } | { type: 'exit' };
+
+/** What the CLI sends the supervisor: the host's messages, and `kill` (end the run and everything it started). */
+export type SupervisorMessage = ParentMessage | { type: 'kill' };
+
+/** What the supervisor sends the CLI: the host's events, CPU time per host thread (ms), and how the host ended. */
+export type SupervisorEvent =
+  | WorkerEvent
+  | { type: 'cpu'; threads: Record<string, number> }
+  | { type: 'host-exit'; code: number | null; signal: NodeJS.Signals | null };
 
 export interface SerializedFault {
   name: string;

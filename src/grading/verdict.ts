@@ -34,7 +34,8 @@ export interface BugVerdict {
 }
 
 export interface Problem {
-  kind: 'syntax' | 'type' | 'api' | 'load' | 'stuck' | 'unhandled' | 'crash' | 'no-tests';
+  /** `file`: a learner file is a symlink, a folder or not a regular file; `import`: the code imports the reference or harness. */
+  kind: 'syntax' | 'type' | 'api' | 'file' | 'import' | 'load' | 'stuck' | 'memory' | 'unhandled' | 'crash' | 'no-tests';
   message: string;
   file?: string;
   line?: number;

@@ -14,9 +14,11 @@ export interface CheckRenderOptions {
 export function renderCheck(result: CheckResult, options: CheckRenderOptions = {}): string {
   const out: string[] = [];
   const total = result.bugs.length;
-  const codeProblems = result.problems.filter((p) => p.kind === 'syntax' || p.kind === 'type' || p.kind === 'api');
-  if (codeProblems.length > 0) {
-    out.push(style.bad(`${symbols.present} Your code does not compile, so the hidden tests did not run:`), '');
+  const codeProblems = result.problems.filter((p) => p.kind === 'syntax' || p.kind === 'type' || p.kind === 'api' || p.kind === 'file' || p.kind === 'import');
+  // Problems found before any test ran (a run that refused an import is reported bug by bug).
+  if (codeProblems.length > 0 && result.bugs.every((bug) => bug.status === 'not-checked')) {
+    const compiles = codeProblems.every((p) => p.kind === 'file' || p.kind === 'import');
+    out.push(style.bad(`${symbols.present} ${compiles ? 'Your files cannot be graded' : 'Your code does not compile'}, so the hidden tests did not run:`), '');
     for (const problem of codeProblems) out.push(indent(renderProblem(problem)));
     out.push('', style.dim('Fix these first, then check again.'));
     return out.join('\n');

@@ -9,8 +9,19 @@ import { Progress } from './progress.js';
 
 export const DEFAULT_WORKSPACE = 'bugbash';
 
+/**
+ * The workspace: --workspace or $BUGBASH_WORKSPACE when given; else, like git, the nearest
+ * folder from `cwd` upwards that is a workspace (so commands work from inside an exercise
+ * folder); else ./bugbash.
+ */
 export function resolveWorkspaceDir(option: string | undefined, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
-  return path.resolve(cwd, option || env.BUGBASH_WORKSPACE || DEFAULT_WORKSPACE);
+  const chosen = option || env.BUGBASH_WORKSPACE;
+  if (chosen) return path.resolve(cwd, chosen);
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, '.bugbash', 'progress.json'))) return dir;
+    if (path.dirname(dir) === dir) break;
+  }
+  return path.resolve(cwd, DEFAULT_WORKSPACE);
 }
 
 /**
@@ -29,6 +40,14 @@ export class Workspace {
 
   exerciseDir(exercise: Exercise): string {
     return path.join(this.root, exercise.id);
+  }
+
+  /** The exercise folder `dir` is in (`bugbash/payment-processor/…` → "payment-processor"), if any. */
+  exerciseIdAt(dir: string): string | undefined {
+    const relative = path.relative(this.root, path.resolve(dir));
+    const first = relative.split(path.sep)[0];
+    if (!first || first === '..' || path.isAbsolute(relative) || first.startsWith('.')) return undefined;
+    return first;
   }
 
   servedDir(exercise: Exercise): string {
@@ -71,7 +90,7 @@ export class Workspace {
   }
 
   /** Replaces the learner's files with the served starter, after backing them up. Returns the backup folder. */
-  reset(exercise: Exercise, stamp: string): string | undefined {
+  reset(exercise: Exercise, stamp: string, options: { fresh?: boolean } = {}): string | undefined {
     let backup: string | undefined;
     if (this.isStarted(exercise)) {
       backup = path.join(this.root, '.bugbash', 'backups', `${exercise.id}-${stamp}`);
@@ -85,13 +104,20 @@ export class Workspace {
       }
     }
     this.writeServed(exercise, { overwrite: true });
-    // A running round goes on (same clock, same marks): reset is no way out of blind mode.
     const previous = this.progress.exercise(exercise.id);
-    const entry = this.progress.started(exercise.id);
     if (previous?.round) {
+      // A running round goes on (same clock, same marks): reset is no way out of blind mode.
+      const entry = this.progress.started(exercise.id);
       entry.round = previous.round;
       entry.startedAt = previous.startedAt;
       if (previous.interview) entry.interview = previous.interview;
+    } else if (options.fresh || !previous) {
+      this.progress.started(exercise.id);
+    } else {
+      // Restoring files is not a new attempt (a restored fix must not be timed from the reset):
+      // the clock restarts only when the learner asks for a fresh attempt.
+      delete previous.lastCheck;
+      this.progress.data.current = exercise.id;
     }
     this.progress.save();
     return backup;

@@ -24,6 +24,18 @@ async function waitFor(text: string, limitMs = 60_000): Promise<string> {
   throw new Error(`"${text}" never appeared; the screen was:\n${screen}`);
 }
 
+/** Polls the pane until `text` shows up `count` times. */
+async function waitForCount(text: string, count: number, limitMs = 60_000): Promise<string> {
+  const deadline = Date.now() + limitMs;
+  let screen = '';
+  while (Date.now() < deadline) {
+    screen = tmux('capture-pane', '-p', '-t', session);
+    if (screen.split(text).length - 1 >= count) return screen;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`"${text}" never appeared ${count} times; the screen was:\n${screen}`);
+}
+
 describe.runIf(hasTmux)('the interactive menu, driven in a real terminal', () => {
   afterAll(() => {
     spawnSync('tmux', ['kill-session', '-t', session]);
@@ -44,6 +56,21 @@ describe.runIf(hasTmux)('the interactive menu, driven in a real terminal', () =>
     const served = screen.split('Your files (edit them in your editor):')[1]!.split('\n')[1]!.trim();
     expect(served).toMatch(/^bugbash\//);
     expect(existsSync(path.join(cwd, served))).toBe(true);
+  });
+
+  it('after "Progress" the menu comes back instead of exiting', async () => {
+    spawnSync('tmux', ['kill-session', '-t', session]);
+    const cwd = tempDir();
+    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-c', cwd, '-e', `BUGBASH_SETS=${BASIC_SET}`, '-e', 'NO_COLOR=1', `${process.execPath} ${BIN}; echo "exit=$?"; sleep 30`);
+    await waitFor('What would you like to do?');
+    // No exercise started: Start, Progress, List, Quit.
+    tmux('send-keys', '-t', session, 'Down');
+    await waitFor('❯ Progress');
+    tmux('send-keys', '-t', session, 'Enter');
+    const screen = await waitForCount('What would you like to do?', 2);
+    expect(screen).not.toContain('exit=');
+    tmux('send-keys', '-t', session, 'C-c');
+    await waitFor('exit=130');
   });
 
   it('Ctrl-C at the menu exits quietly with 130 and no stack trace', async () => {

@@ -57,7 +57,9 @@ describe('learner code is untrusted: every bad input ends in a clear verdict', (
   it('a synchronous infinite loop is stopped within a bound and reported', async () => {
     const startedAt = Date.now();
     const result = await gradeFixture('infinite-loop');
-    expect(Date.now() - startedAt).toBeLessThan(30_000);
+    // Stuck is decided by CPU time (7 s of it); on a loaded machine the wall clock takes over
+    // at 8 × 7 s, so the bound is about a minute plus start-up, whatever the load.
+    expect(Date.now() - startedAt).toBeLessThan(75_000);
     expect(result.solved).toBe(false);
     expect(result.problems).toEqual([expect.objectContaining({ kind: 'stuck', message: expect.stringContaining('infinite loop') })]);
   });

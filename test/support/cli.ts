@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +13,19 @@ export interface CliResult {
   stderr: string;
 }
 
+const created = new Set<string>();
+
+/** A fresh folder under the system temp directory, removed after the test file (setupFiles: cleanup.ts). */
 export function tempDir(prefix = 'bugbash-test-'): string {
-  return mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  created.add(dir);
+  return dir;
+}
+
+/** Removes every folder tempDir made, whether the tests passed or not. */
+export function removeTempDirs(): void {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+  created.clear();
 }
 
 /** Runs the built binary the way a user does, in `cwd`, with the fixture set added. */
