@@ -268,7 +268,9 @@ function buildMatrix(exercise: Exercise, results: CheckResult[], report: Validat
     if (result.implementation.startsWith('bug:')) {
       const own = result.bugs.find((b) => b.id === expected[0]);
       for (const name of own?.passing ?? []) {
-        report.errors.push(`the test "${name}" of "${expected[0]}" passes on that bug's own single-bug variant: it asserts too little, or tests other behaviour (then make it a guard)`);
+        // A warning, not an error: a bug test may target a class of wrong fix the planted code
+        // does not show (a lock never released after a failure), and still belongs to the bug.
+        report.warnings.push(`the test "${name}" of "${expected[0]}" passes on that bug's own single-bug variant: it asserts too little, tests other behaviour (then make it a guard), or targets only a wrong fix of the bug (then keep a fixture that it catches)`);
       }
     }
     for (const group of unexpected) {

@@ -196,7 +196,7 @@ function feesToTry(partnerShareBps: number): number[] {
   ];
   for (const transcription of transcriptions) {
     let found = 0;
-    for (let fee = 26; fee <= 999_999 && found < 3; fee++) {
+    for (let fee = 26; fee <= 99_999 && found < 3; fee++) {
       if (transcription(fee) !== exactSplit(fee, partnerShareBps).partner) {
         fees.add(fee);
         found += 1;
