@@ -38,7 +38,7 @@ export interface RecordedCheck {
  */
 export function recordLearnerCheck(workspace: Workspace, exercise: Exercise, result: CheckResult, source: CheckSource, now = new Date()): RecordedCheck {
   // Another command may have written since this process read progress (watch runs for long).
-  workspace.progress.reload();
+  workspace.progress.reloadForCheck(exercise.id);
   const round = workspace.progress.exercise(exercise.id)?.round;
   const outcome = workspace.progress.recordCheck(
     exercise.id,

@@ -61,6 +61,23 @@ export class Progress {
     this.data = this.load();
   }
 
+  /**
+   * Reads the file again before a check is recorded, keeping what only recording a check
+   * writes (the last check, when it was solved, the best time) as this process knows it:
+   * marks, hints and rounds written meanwhile by another command are kept, while anything
+   * the graded code itself wrote into the file during the check is not believed.
+   */
+  reloadForCheck(id: string): void {
+    const mine = this.data.exercises[id];
+    this.data = this.load();
+    if (!mine) return;
+    const entry = (this.data.exercises[id] ??= structuredClone(mine));
+    for (const field of ['lastCheck', 'solvedAt', 'bestTimeMs'] as const) {
+      if (mine[field] === undefined) delete entry[field];
+      else (entry as unknown as Record<string, unknown>)[field] = structuredClone(mine[field]);
+    }
+  }
+
   private load(): ProgressData {
     if (!existsSync(this.file)) return emptyProgress();
     const text = readFileSync(this.file, 'utf8');
