@@ -333,6 +333,15 @@ function checkRepeatedReference(first: CheckResult, again: CheckResult, report: 
 }
 
 function buildMatrix(exercise: Exercise, results: CheckResult[], report: ValidationReport, blamed: Map<string, string>): void {
+  // The same tests failing on several implementations (a scenario that times out everywhere,
+  // a guard every variant breaks) are one root cause: one line naming every implementation.
+  const crossings = new Map<string, { labels: string[]; message: string }>();
+  const cross = (key: string, label: string, message: string) => {
+    const entry = crossings.get(key) ?? { labels: [], message };
+    entry.labels.push(label);
+    crossings.set(key, entry);
+  };
+  const stopped = results.some((result) => stopProblem(result));
   for (const original of results) {
     if (original.implementation === 'reference') continue;
     const result = withoutBlamed(original, blamed, original.implementation === 'starter' ? exercise.bugs.map((bug) => bug.id) : [original.implementation.replace(/^bug:/, '')]);
@@ -353,11 +362,16 @@ function buildMatrix(exercise: Exercise, results: CheckResult[], report: Validat
       }
     }
     for (const group of unexpected) {
-      const names = group === 'guards' ? result.regressions.map((f) => `"${f.test}"`) : (result.bugs.find((b) => b.id === group)?.failures ?? []).map((f) => `"${f.test}"`);
-      report.errors.push(`${label}: ${group === 'guards' ? 'guard' : `tests of "${group}"`} fail too (${names.join(', ')}): each bug must be caught by its own tests only`);
+      // Tests a stopped run never reached are the stop's consequence, reported once as its problem.
+      const failures = (group === 'guards' ? result.regressions : (result.bugs.find((b) => b.id === group)?.failures ?? [])).filter((f) => !(stopped && f.kind === 'not-run'));
+      if (failures.length === 0) continue;
+      const names = failures.map((f) => `"${f.test}"`).join(', ');
+      const slow = failures.every((f) => /^timed out\b/.test(f.symptom)) ? '; they time out here, so if they are slow rather than wrong, raise their timeout or shrink the scenario' : '';
+      cross(`fail\0${group}\0${names}`, label, `${group === 'guards' ? 'guard' : `tests of "${group}"`} fail too (${names})${slow}: each bug must be caught by its own tests only`);
     }
-    for (const problem of result.problems) report.errors.push(`${label}: ${problem.message}`);
+    for (const problem of result.problems) cross(`problem\0${problem.message}`, label, problem.message);
     report.matrix.push({ implementation: result.implementation, failing, expected, ok: unexpected.length === 0 && missed.length === 0 && result.problems.length === 0 });
   }
+  for (const { labels, message } of crossings.values()) report.errors.push(`${labels.length === 1 ? labels[0] : `${labels.length} implementations (${labels.join(', ')})`}: ${message}`);
   report.guards = results.find((result) => result.implementation === 'reference')?.guards.total ?? 0;
 }

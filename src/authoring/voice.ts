@@ -10,6 +10,7 @@ const REWORDINGS: [RegExp, string][] = [
   [/\byour code threw\b/g, 'the hidden test threw'],
   [/\bloading your code failed\b/g, 'loading the hidden suite (or the code it imports) failed'],
   [/\byour code called process\.exit\(/g, 'the graded code called process.exit('],
+  [/\byour code is slow in every ordering\b/g, 'the graded code or the test is slow in every ordering'],
   [/\byour code ran synchronously without ever returning\b/g, 'the graded code or the hidden test ran synchronously without ever returning'],
   [/: restore it \(bugbash reset puts the starter back, after a backup\)/g, ': every file listed in exercise.json "files" must be there'],
   [/, yours is\b/g, ', the graded code has'],
