@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { PACKAGE_ROOT } from '../paths.js';
 import { hiddenPaths } from './hidden-check.js';
 
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -88,6 +89,7 @@ function editorConfig(dir: string, solution: string): string {
         noEmit: true,
         skipLibCheck: true,
         types: ['node'],
+        typeRoots: [path.join(PACKAGE_ROOT, 'node_modules', '@types')],
         paths,
       },
       include: ['starter/**/*.ts', 'hidden/**/*.ts', `${relative(solution)}/**/*.ts`],
