@@ -38,7 +38,8 @@ export function overlayOnReference(exercise: Exercise, dir: string): Overlay {
   const served = new Set(exercise.manifest.files);
   const ignored = readdirSync(root, { recursive: true })
     .map((entry) => String(entry).split(path.sep).join('/'))
-    .filter((file) => /\.[cm]?[jt]s$/.test(file) && !served.has(file) && statSync(path.join(root, file)).isFile())
+    .filter((file) => !file.split('/').some((part) => part === 'node_modules' || part.startsWith('.')))
+    .filter((file) => /\.[cm]?[jt]s$/.test(file) && !file.endsWith('.d.ts') && !served.has(file) && statSync(path.join(root, file)).isFile())
     .sort();
   if (overlaid.length === 0) {
     throw new UsageError(`${root} holds none of ${exercise.id}'s files (${exercise.manifest.files.join(', ')}): put the files you changed there, with the same relative paths`);
