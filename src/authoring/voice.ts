@@ -15,6 +15,8 @@ const REWORDINGS: [RegExp, string][] = [
   [/: restore it \(bugbash reset puts the starter back, after a backup\)/g, ': every file listed in exercise.json "files" must be there'],
   [/, yours is\b/g, ', the graded code has'],
   [/\bYour code\b/g, 'The graded code'],
+  // Whatever else the grader says to a learner ("your code ran out of memory", "your code imports the reference").
+  [/\byour code\b/g, 'the graded code'],
 ];
 
 export function forAuthor(text: string): string {
