@@ -128,7 +128,8 @@ Examples:
     .command('new <id>')
     .description('scaffold a complete, valid exercise to edit')
     .option('--dir <dir>', 'set directory to create it in (default: the first --sets, else the current directory)')
-    .addHelpText('after', '\nExample:\n  $ bugbash author new refund-queue --dir ./my-set && bugbash author validate refund-queue --sets ./my-set')
+    .option('--template <kind>', 'the kind of example bug: money, race, idempotency or state-machine', 'money')
+    .addHelpText('after', '\nExample:\n  $ bugbash author new refund-queue --template race --dir ./my-set && bugbash author validate refund-queue --sets ./my-set')
     .action((id: string, options) => run(async (context) => (await import('./commands/author.js')).authorNewCommand(context, id, options)));
   author
     .command('validate [ids...]')
@@ -138,7 +139,8 @@ Examples:
     .option('--budget <seconds>', 'warn when one implementation spends longer than this in the hidden tests', (value) => Number.parseFloat(value), 10)
     .option('--json', 'print JSON')
     .option('-v, --verbose', 'list every fixture and how each race test was explored')
-    .addHelpText('after', '\nExample:\n  $ bugbash author validate --all --sets ./my-set')
+    .option('--watch', 're-validate whenever a file of the exercise or its reference is saved')
+    .addHelpText('after', '\nExamples:\n  $ bugbash author validate --all --sets ./my-set\n  $ bugbash author validate refund-queue --sets ./my-set --watch --runs 1')
     .action((ids: string[], options) => run(async (context) => (await import('./commands/author.js')).authorValidateCommand(context, ids, options)));
   author
     .command('mutate <id>')
@@ -149,7 +151,7 @@ Examples:
     .action((id: string, options) => run(async (context) => (await import('./commands/author.js')).authorMutateCommand(context, id, options)));
   author
     .command('grade <id> <dir>')
-    .description('grade any folder of implementation files against an exercise (e.g. an alternative fix)')
+    .description('grade a folder against an exercise: the files it holds, laid over the reference (a fix you are trying, a wrong fix, an alternative)')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  $ bugbash author grade payment-processor ./my-fix --json')
     .action((id: string, dir: string, options) => run(async (context) => (await import('./commands/author.js')).authorGradeCommand(context, id, dir, options)));

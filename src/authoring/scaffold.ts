@@ -1,27 +1,69 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { PACKAGE_ROOT } from '../paths.js';
+import { hiddenPaths } from './hidden-check.js';
 
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
+export const TEMPLATES = ['money', 'race', 'idempotency', 'state-machine'] as const;
+export type Template = (typeof TEMPLATES)[number];
+
+/** Names derived from an exercise id: "subscription-billing" → subscription-billing.ts, SubscriptionBilling, "Subscription billing". */
+export interface Names {
+  id: string;
+  /** The served file, relative to starter/ ("subscription-billing.ts"). */
+  file: string;
+  /** The module specifier hidden tests import ("@impl/subscription-billing"). */
+  module: string;
+  /** The exported class ("SubscriptionBilling"). */
+  className: string;
+  /** The error class ("SubscriptionBillingError"). */
+  errorName: string;
+  title: string;
+}
+
+export function namesFor(id: string): Names {
+  const parts = id.split('-');
+  const className = parts.map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('').replace(/^(\d)/, 'X$1');
+  const title = parts.join(' ');
+  return { id, file: `${id}.ts`, module: `@impl/${id}`, className, errorName: `${className}Error`, title: title.charAt(0).toUpperCase() + title.slice(1) };
+}
+
+/** One generated exercise: what each template fills in. */
+interface TemplateFiles {
+  summary: string;
+  bug: { id: string; title: string; category: string; hints: string[]; explanation: string };
+  brief: string;
+  starter: string;
+  /** The reference: the starter with the marked change fixed. */
+  reference: string;
+  hidden: string;
+}
+
 /**
- * Writes a complete exercise that passes `author validate` as generated: a small refund
- * ledger with one marked bug, its reference, and a hidden suite using the harness.
- * The teaching comments live in NOTES.md, the reference and the hidden suite: the
- * starter is served to learners and must read like production code.
+ * Writes a complete exercise that passes `author validate` as generated: one served file
+ * named after the id, one marked bug of the template's kind, its reference, a hidden suite
+ * using the harness, and a tsconfig.json so an editor resolves `@impl/*` and
+ * `bugbash/harness`. The teaching comments live in NOTES.md, the reference and the hidden
+ * suite: the starter is served to learners and must read like production code.
  */
-export function scaffoldExercise(setRoot: string, id: string): string[] {
+export function scaffoldExercise(setRoot: string, id: string, template: Template = 'money'): string[] {
   if (!ID.test(id)) throw new UsageError(`"${id}" is not a valid exercise id: use kebab-case, e.g. "refund-ledger"`);
+  if (!TEMPLATES.includes(template)) throw new UsageError(`unknown template "${template}": use one of ${TEMPLATES.join(', ')}`);
   const dir = path.join(setRoot, 'exercises', id);
   const solution = path.join(setRoot, 'solutions', id);
   if (existsSync(dir) || existsSync(solution)) throw new UsageError(`${dir} or ${solution} already exists; pick another id or remove it`);
+  const names = namesFor(id);
+  const generated = GENERATORS[template](names);
   const files: [string, string][] = [
-    [path.join(dir, 'exercise.json'), manifest(id)],
-    [path.join(dir, 'brief.md'), BRIEF],
-    [path.join(dir, 'NOTES.md'), NOTES],
-    [path.join(dir, 'starter', 'refunds.ts'), STARTER],
-    [path.join(solution, 'refunds.ts'), REFERENCE],
-    [path.join(dir, 'hidden', 'refunds.test.ts'), HIDDEN],
+    [path.join(dir, 'exercise.json'), manifest(names, generated)],
+    [path.join(dir, 'brief.md'), generated.brief],
+    [path.join(dir, 'NOTES.md'), notes(names, template)],
+    [path.join(dir, 'starter', names.file), generated.starter],
+    [path.join(solution, names.file), generated.reference],
+    [path.join(dir, 'hidden', `${id}.test.ts`), generated.hidden],
+    [path.join(dir, 'tsconfig.json'), editorConfig(dir, solution)],
   ];
   for (const [file, text] of files) {
     mkdirSync(path.dirname(file), { recursive: true });
@@ -30,53 +72,73 @@ export function scaffoldExercise(setRoot: string, id: string): string[] {
   return files.map(([file]) => file);
 }
 
-const manifest = (id: string) =>
+/** For editors only (the grader resolves the same names itself): the paths the grader's aliases amount to. */
+function editorConfig(dir: string, solution: string): string {
+  const relative = (target: string) => path.relative(dir, target).split(path.sep).join('/') || '.';
+  const paths = hiddenPaths({ hiddenDir: path.join(dir, 'hidden'), solutionDir: solution });
+  paths['@impl/*'] = [`${relative(solution)}/*`];
+  paths['@reference/*'] = [`${relative(solution)}/*`];
+  return `${JSON.stringify(
+    {
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'ESNext',
+        moduleResolution: 'Bundler',
+        lib: ['ES2023'],
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        types: ['node'],
+        typeRoots: [path.join(PACKAGE_ROOT, 'node_modules', '@types')],
+        paths,
+      },
+      include: ['starter/**/*.ts', 'hidden/**/*.ts', `${relative(solution)}/**/*.ts`],
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+const manifest = (names: Names, generated: TemplateFiles) =>
   `${JSON.stringify(
     {
-      id,
-      title: 'Refund ledger',
+      id: names.id,
+      title: names.title,
       difficulty: 'easy',
       order: 100,
-      summary: 'Partial refunds against captured charges, kept in an async store.',
-      files: ['refunds.ts'],
+      summary: generated.summary,
+      files: [names.file],
       timeLimitMinutes: 20,
-      bugs: [
-        {
-          id: 'refund-exceeds-charge',
-          title: 'Partial refunds can add up to more than the charge',
-          category: 'money',
-          hints: ['Refunds are partial and there can be many of them.', 'What is each new refund compared against?', 'Compare the new refund with what is left to refund, not with the charged amount.'],
-          explanation:
-            'Each refund was compared with the charged amount instead of the amount not yet refunded, so two refunds of 60 on a charge of 100 both succeeded and 120 left the merchant. Card networks reject over-refunds, but a ledger that records them shows money that does not exist. The reference compares with amount - amountRefunded.',
-        },
-      ],
+      bugs: [generated.bug],
     },
     null,
     2,
   )}\n`;
 
-const BRIEF = `# Refund ledger
+const notes = (names: Names, template: Template) => `# How this exercise is put together (not served to learners)
 
-\`RefundLedger\` records partial refunds against charges stored in an async store.
-
-- \`refund(chargeId, amount)\` refunds \`amount\` minor units of a charge and returns the updated charge.
-- Amounts are positive integers (minor units).
-- A charge can be refunded many times; the refunds together never exceed the charged amount
-  (\`amount_too_large\`). An unknown charge fails with \`charge_not_found\`.
-`;
-
-const NOTES = `# How this exercise is put together (not served to learners)
+Generated by \`bugbash author new ${names.id} --template ${template}\`.
 
 - \`exercise.json\` declares the served files and each bug: id, title, category, hints (vague → specific), explanation.
-- \`starter/refunds.ts\` is the buggy code. The line \`// @bug refund-exceeds-charge\` sits directly above the
-  change that makes the bug; \`bugbash\` strips marker lines when it serves the file.
-- \`../../solutions/<id>/refunds.ts\` is the fixed reference: every other line is identical to the starter.
+- \`starter/${names.file}\` is the buggy code. The \`// @bug <id>\` line sits directly above the change that makes the
+  bug; \`bugbash\` strips marker lines when it serves the file.
+- \`../../solutions/${names.id}/${names.file}\` is the fixed reference: every other line is identical to the starter.
 - \`hidden/*.test.ts\` are the hidden suites: \`bug(id, name, fn)\` for tests of one bug, \`guard(name, fn)\` for behaviour
-  the starter already gets right. They import the code under test from \`@impl/refunds\`.
-- Run \`bugbash author validate <id> --sets <set dir>\` after every change.
+  the starter already gets right. They import the code under test from \`${names.module}\`.
+- \`tsconfig.json\` lets an editor resolve \`@impl/*\` (to the reference) and \`bugbash/harness\`; the grader does not read it.
+- Inner loop: \`bugbash author grade ${names.id} <folder> --sets <set dir>\` grades a folder holding only the files you
+  changed, laid over the reference. Run \`bugbash author validate ${names.id} --sets <set dir>\` (or \`--watch\`) after every change.
 `;
 
-const STARTER = `export interface Charge {
+/** Replaces exactly one occurrence, so a template edit that stops matching fails loudly. */
+function fixed(starter: string, marked: string, reference: string): string {
+  if (starter.split(marked).length !== 2) throw new Error(`scaffold template: the marked change does not occur exactly once`);
+  return starter.replace(marked, reference);
+}
+
+const GENERATORS: Record<Template, (names: Names) => TemplateFiles> = {
+  money: (n) => {
+    const starter = `export interface Charge {
   id: string;
   amount: number;
   amountRefunded: number;
@@ -87,7 +149,7 @@ export interface ChargeStore {
   set(id: string, charge: Charge): Promise<void>;
 }
 
-export class RefundError extends Error {
+export class ${n.errorName} extends Error {
   constructor(
     readonly code: string,
     message: string,
@@ -96,18 +158,18 @@ export class RefundError extends Error {
   }
 }
 
-export class RefundLedger {
+export class ${n.className} {
   constructor(private readonly charges: ChargeStore) {}
 
   async refund(chargeId: string, amount: number): Promise<Charge> {
     if (!Number.isInteger(amount) || amount <= 0) {
-      throw new RefundError('amount_invalid', 'amount must be a positive integer of minor units');
+      throw new ${n.errorName}('amount_invalid', 'amount must be a positive integer of minor units');
     }
     const charge = await this.charges.get(chargeId);
-    if (!charge) throw new RefundError('charge_not_found', \`no charge \${chargeId}\`);
+    if (!charge) throw new ${n.errorName}('charge_not_found', \`no charge \${chargeId}\`);
     // @bug refund-exceeds-charge
     if (amount > charge.amount) {
-      throw new RefundError('amount_too_large', \`at most \${charge.amount - charge.amountRefunded} can still be refunded\`);
+      throw new ${n.errorName}('amount_too_large', \`at most \${charge.amount - charge.amountRefunded} can still be refunded\`);
     }
     const updated = { ...charge, amountRefunded: charge.amountRefunded + amount };
     await this.charges.set(chargeId, updated);
@@ -115,18 +177,36 @@ export class RefundLedger {
   }
 }
 `;
+    return {
+      summary: 'Partial refunds against captured charges, kept in an async store.',
+      bug: {
+        id: 'refund-exceeds-charge',
+        title: 'Partial refunds can add up to more than the charge',
+        category: 'money',
+        hints: ['Refunds are partial and there can be many of them.', 'What is each new refund compared against?', 'Compare the new refund with what is left to refund, not with the charged amount.'],
+        explanation:
+          'Each refund was compared with the charged amount instead of the amount not yet refunded, so two refunds of 60 on a charge of 100 both succeeded and 120 left the merchant. Card networks reject over-refunds, but a ledger that records them shows money that does not exist. The reference compares with amount - amountRefunded.',
+      },
+      brief: `# ${n.title}
 
-const REFERENCE = STARTER.replace('    // @bug refund-exceeds-charge\n    if (amount > charge.amount) {', '    if (amount > charge.amount - charge.amountRefunded) {');
+\`${n.className}\` records partial refunds against charges stored in an async store.
 
-const HIDDEN = `// Hidden suite: never served. Import the code under test from @impl/<file> and the
+- \`refund(chargeId, amount)\` refunds \`amount\` minor units of a charge and returns the updated charge.
+- Amounts are positive integers (minor units).
+- A charge can be refunded many times; the refunds together never exceed the charged amount
+  (\`amount_too_large\`). An unknown charge fails with \`charge_not_found\`.
+`,
+      starter,
+      reference: fixed(starter, '    // @bug refund-exceeds-charge\n    if (amount > charge.amount) {', '    if (amount > charge.amount - charge.amountRefunded) {'),
+      hidden: `// Hidden suite: never served. Import the code under test from @impl/<file> and the
 // harness from bugbash/harness; the grader points @impl at the learner's files, the
 // reference, the starter or a single-bug variant.
 import { bug, guard, Env, FakeStore, expectRejects, expectSame } from 'bugbash/harness';
-import { RefundLedger, type Charge } from '@impl/refunds';
+import { ${n.className}, type Charge } from '${n.module}';
 
 function ledgerWith(charge: Charge) {
   const store = new FakeStore<Charge>(new Env(), 'charges', { [charge.id]: charge });
-  return { store, ledger: new RefundLedger(store) };
+  return { store, ledger: new ${n.className}(store) };
 }
 
 // A guard: behaviour the starter already gets right. If it fails, the learner broke it.
@@ -149,4 +229,329 @@ bug('refund-exceeds-charge', 'partial refunds never add up to more than the char
   await expectRejects(ledger.refund('ch_1', 60), 'amount_too_large', 'two refunds of 60 on a charge of 100 both went through: 120 was refunded');
   expectSame(store.peek('ch_1')?.amountRefunded, 60, 'a rejected refund must not change the charge');
 });
+`,
+    };
+  },
+
+  race: (n) => {
+    const starter = `export interface BalanceStore {
+  get(walletId: string): Promise<number | undefined>;
+  set(walletId: string, balance: number): Promise<void>;
+  /** Writes \`next\` only if the stored balance still equals \`expected\`; true when it wrote. */
+  compareAndSet(walletId: string, expected: number | undefined, next: number): Promise<boolean>;
+}
+
+export class ${n.errorName} extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class ${n.className} {
+  constructor(private readonly balances: BalanceStore) {}
+
+  /** Takes \`amount\` minor units from a wallet; returns the new balance. */
+  async withdraw(walletId: string, amount: number): Promise<number> {
+    if (!Number.isInteger(amount) || amount <= 0) {
+      throw new ${n.errorName}('amount_invalid', 'amount must be a positive integer of minor units');
+    }
+    const balance = await this.balances.get(walletId);
+    if (balance === undefined) throw new ${n.errorName}('wallet_not_found', \`no wallet \${walletId}\`);
+    if (amount > balance) throw new ${n.errorName}('insufficient_funds', \`the balance is \${balance}\`);
+    // @bug withdrawals-overdraw
+    await this.balances.set(walletId, balance - amount);
+    return balance - amount;
+  }
+}
 `;
+    return {
+      summary: 'Withdrawals from wallets kept in an async store, where requests arrive concurrently.',
+      bug: {
+        id: 'withdrawals-overdraw',
+        title: 'Two concurrent withdrawals can take more than the balance',
+        category: 'race',
+        hints: ['Several withdrawals from one wallet can be in flight at once.', 'What does each withdrawal know about the balance when it writes?', 'Write the new balance only if it is still the balance you checked (compareAndSet), and refuse or retry otherwise.'],
+        explanation:
+          'The balance was read, checked and written across awaits, so two withdrawals of 80 from 100 both saw 100, both passed the check and both wrote 20: 160 left a wallet holding 100. The reference writes with compareAndSet against the balance it checked, so the second writer finds the balance changed and is refused with balance_changed.',
+      },
+      brief: `# ${n.title}
+
+\`${n.className}\` takes money out of wallets whose balances live in an async store. Many
+requests run at the same time, also for the same wallet.
+
+- \`withdraw(walletId, amount)\` takes \`amount\` minor units (a positive integer) and returns the new balance.
+- A balance never goes below zero: a withdrawal larger than the balance fails with \`insufficient_funds\`,
+  whatever else is running. A withdrawal that finds the balance changed under it may fail with
+  \`balance_changed\` (the caller retries); it never takes money the wallet does not have.
+- An unknown wallet fails with \`wallet_not_found\`.
+`,
+      starter,
+      reference: fixed(
+        starter,
+        '    // @bug withdrawals-overdraw\n    await this.balances.set(walletId, balance - amount);\n',
+        "    if (!(await this.balances.compareAndSet(walletId, balance, balance - amount))) {\n      throw new " + n.errorName + "('balance_changed', 'the balance changed during the withdrawal; retry');\n    }\n",
+      ),
+      hidden: `// Hidden suite: never served. explore() runs the scenario in every ordering of the
+// store calls, so a check-then-act across an await is caught in every run, not by luck.
+import { bug, guard, Env, FakeStore, explore, expectRejects, expectSame, expectThat } from 'bugbash/harness';
+import { ${n.className} } from '${n.module}';
+
+guard('a withdrawal within the balance returns the new balance', async () => {
+  const store = new FakeStore<number>(new Env(), 'balances', { w1: 100 });
+  expectSame(await new ${n.className}(store).withdraw('w1', 30), 70, 'withdrawing 30 from 100 should leave 70');
+});
+
+guard('a withdrawal over the balance is refused', async () => {
+  const store = new FakeStore<number>(new Env(), 'balances', { w1: 100 });
+  await expectRejects(new ${n.className}(store).withdraw('w1', 101), 'insufficient_funds', 'withdrawing 101 from 100 should fail with insufficient_funds');
+});
+
+bug('withdrawals-overdraw', 'two concurrent withdrawals never take more than the balance', async () => {
+  await explore({}, async (env) => {
+    const store = new FakeStore<number>(env, 'balances', { w1: 100 });
+    const wallets = env.track(new ${n.className}(store));
+    const results = await env.outcomes([
+      env.run('withdraw A (80)', () => wallets.withdraw('w1', 80)),
+      env.run('withdraw B (80)', () => wallets.withdraw('w1', 80)),
+    ]);
+    const succeeded = results.filter((result) => result.status === 'fulfilled').length;
+    expectThat(succeeded === 1 && store.peek('w1') === 20, 'two concurrent withdrawals of 80 from a balance of 100 both went through', {
+      expected: { succeeded: 1, balance: 20 },
+      actual: { succeeded, balance: store.peek('w1') },
+    });
+  });
+});
+`,
+    };
+  },
+
+  idempotency: (n) => {
+    const starter = `export interface ChargeRequest {
+  idempotencyKey: string;
+  card: string;
+  amount: number;
+}
+
+export interface Charge {
+  id: string;
+  card: string;
+  amount: number;
+}
+
+export interface CardNetwork {
+  /** Moves money; every call charges the card. */
+  charge(card: string, amount: number): Promise<{ id: string }>;
+}
+
+export interface ResultStore {
+  get(key: string): Promise<Charge | undefined>;
+  set(key: string, charge: Charge): Promise<void>;
+}
+
+export class ${n.errorName} extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class ${n.className} {
+  constructor(
+    private readonly results: ResultStore,
+    private readonly network: CardNetwork,
+  ) {}
+
+  /** Charges a card once per idempotency key: a retry returns the first result. */
+  async charge(request: ChargeRequest): Promise<Charge> {
+    if (!Number.isInteger(request.amount) || request.amount <= 0) {
+      throw new ${n.errorName}('amount_invalid', 'amount must be a positive integer of minor units');
+    }
+    const saved = await this.results.get(request.idempotencyKey);
+    if (saved) return saved;
+    const { id } = await this.network.charge(request.card, request.amount);
+    const charge = { id, card: request.card, amount: request.amount };
+    // @bug retry-charges-again
+    await this.results.set(id, charge);
+    return charge;
+  }
+}
+`;
+    return {
+      summary: 'Card charges made safe to retry with idempotency keys.',
+      bug: {
+        id: 'retry-charges-again',
+        title: 'A retried request charges the card again',
+        category: 'idempotency',
+        hints: ['Clients retry a request when they do not hear back, with the same idempotency key.', 'Where does a retry look for the first result, and where was it saved?', 'Save the result under the idempotency key the retry will look up, not under the charge id.'],
+        explanation:
+          'The result was saved under the charge id while retries look it up by idempotency key, so every retry found nothing and charged the card again: a customer whose request timed out paid twice. The reference saves the result under request.idempotencyKey.',
+      },
+      brief: `# ${n.title}
+
+\`${n.className}\` charges cards through a card network. Clients retry a request when they
+do not hear back, with the same idempotency key.
+
+- \`charge({ idempotencyKey, card, amount })\` charges \`amount\` minor units (a positive integer)
+  and returns the charge.
+- A request with an idempotency key already used returns the charge of the first request
+  and never charges the card again.
+- A non-positive or fractional amount fails with \`amount_invalid\`.
+`,
+      starter,
+      reference: fixed(starter, '    // @bug retry-charges-again\n    await this.results.set(id, charge);', '    await this.results.set(request.idempotencyKey, charge);'),
+      hidden: `// Hidden suite: never served. The fake card network counts the charges it made, so a
+// test can say how many times the customer paid.
+import { bug, guard, Env, FakeStore, expectRejects, expectSame, markWorld } from 'bugbash/harness';
+import { ${n.className}, type Charge } from '${n.module}';
+
+class FakeCardNetwork {
+  readonly charges: { card: string; amount: number }[] = [];
+  async charge(card: string, amount: number): Promise<{ id: string }> {
+    this.charges.push({ card, amount });
+    return { id: \`ch_\${this.charges.length}\` };
+  }
+}
+
+function world() {
+  const network = markWorld(new FakeCardNetwork());
+  const results = new FakeStore<Charge>(new Env(), 'results');
+  return { network, service: new ${n.className}(results, network) };
+}
+
+guard('a first request charges the card once and returns the charge', async () => {
+  const { network, service } = world();
+  const charge = await service.charge({ idempotencyKey: 'order-1', card: 'card_1', amount: 500 });
+  expectSame({ card: charge.card, amount: charge.amount, cardCharges: network.charges.length }, { card: 'card_1', amount: 500, cardCharges: 1 }, 'a first request of 500 should charge card_1 once');
+});
+
+guard('an amount that is not a positive integer is refused', async () => {
+  const { service } = world();
+  await expectRejects(service.charge({ idempotencyKey: 'order-1', card: 'card_1', amount: 0 }), 'amount_invalid', 'a charge of 0 should fail with amount_invalid');
+});
+
+bug('retry-charges-again', 'a retry with the same idempotency key returns the first charge without charging again', async () => {
+  const { network, service } = world();
+  const first = await service.charge({ idempotencyKey: 'order-1', card: 'card_1', amount: 500 });
+  const retry = await service.charge({ idempotencyKey: 'order-1', card: 'card_1', amount: 500 });
+  expectSame({ cardCharges: network.charges.length, sameCharge: retry.id === first.id }, { cardCharges: 1, sameCharge: true }, 'a retried request with the same idempotency key charged the card again');
+});
+`,
+    };
+  },
+
+  'state-machine': (n) => {
+    const starter = `export type PaymentStatus = 'authorized' | 'captured' | 'canceled';
+
+export interface Payment {
+  id: string;
+  amount: number;
+  status: PaymentStatus;
+}
+
+export interface PaymentStore {
+  get(id: string): Promise<Payment | undefined>;
+  set(id: string, payment: Payment): Promise<void>;
+}
+
+export class ${n.errorName} extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class ${n.className} {
+  constructor(private readonly payments: PaymentStore) {}
+
+  /** Collects an authorized payment. */
+  async capture(paymentId: string): Promise<Payment> {
+    const payment = await this.load(paymentId);
+    // @bug capture-after-cancel
+    if (payment.status === 'captured') {
+      throw new ${n.errorName}('invalid_state', \`payment \${paymentId} is \${payment.status}\`);
+    }
+    return this.save({ ...payment, status: 'captured' });
+  }
+
+  /** Releases an authorized payment; it can no longer be captured. */
+  async cancel(paymentId: string): Promise<Payment> {
+    const payment = await this.load(paymentId);
+    if (payment.status !== 'authorized') {
+      throw new ${n.errorName}('invalid_state', \`payment \${paymentId} is \${payment.status}\`);
+    }
+    return this.save({ ...payment, status: 'canceled' });
+  }
+
+  private async load(paymentId: string): Promise<Payment> {
+    const payment = await this.payments.get(paymentId);
+    if (!payment) throw new ${n.errorName}('payment_not_found', \`no payment \${paymentId}\`);
+    return payment;
+  }
+
+  private async save(payment: Payment): Promise<Payment> {
+    await this.payments.set(payment.id, payment);
+    return payment;
+  }
+}
+`;
+    return {
+      summary: 'Authorized payments that are captured or canceled, each exactly once.',
+      bug: {
+        id: 'capture-after-cancel',
+        title: 'A canceled payment can still be captured',
+        category: 'state-machine',
+        hints: ['Which statuses can a payment be captured from?', 'Compare how capture and cancel decide whether they may run.', 'Capture only from authorized, as cancel does, instead of refusing only captured payments.'],
+        explanation:
+          'capture refused only payments that were already captured, so a canceled payment, whose authorization was released, was marked captured: the merchant ships goods for money that will never arrive. The reference captures only from authorized and refuses every other status with invalid_state.',
+      },
+      brief: `# ${n.title}
+
+\`${n.className}\` moves payments through their life: \`authorized\` → \`captured\`, or
+\`authorized\` → \`canceled\`. Payments live in an async store.
+
+- \`capture(paymentId)\` collects an authorized payment and returns it with status \`captured\`.
+- \`cancel(paymentId)\` releases an authorized payment and returns it with status \`canceled\`.
+- Every other transition fails with \`invalid_state\` and leaves the payment as it was;
+  an unknown payment fails with \`payment_not_found\`.
+`,
+      starter,
+      reference: fixed(starter, "    // @bug capture-after-cancel\n    if (payment.status === 'captured') {", "    if (payment.status !== 'authorized') {"),
+      hidden: `// Hidden suite: never served. Each test walks one path through the state machine and
+// checks both the answer and what was stored.
+import { bug, guard, Env, FakeStore, expectRejects, expectSame } from 'bugbash/harness';
+import { ${n.className}, type Payment } from '${n.module}';
+
+function world(status: Payment['status'] = 'authorized') {
+  const store = new FakeStore<Payment>(new Env(), 'payments', { pay_1: { id: 'pay_1', amount: 500, status } });
+  return { store, payments: new ${n.className}(store) };
+}
+
+guard('an authorized payment is captured', async () => {
+  const { payments, store } = world();
+  expectSame((await payments.capture('pay_1')).status, 'captured', 'capturing an authorized payment should return it captured');
+  expectSame(store.peek('pay_1')?.status, 'captured', 'the captured status should be stored');
+});
+
+guard('a captured payment is neither captured again nor canceled', async () => {
+  const { payments } = world('captured');
+  await expectRejects(payments.capture('pay_1'), 'invalid_state', 'capturing a captured payment again should fail with invalid_state');
+  await expectRejects(payments.cancel('pay_1'), 'invalid_state', 'canceling a captured payment should fail with invalid_state');
+});
+
+bug('capture-after-cancel', 'a canceled payment cannot be captured', async () => {
+  const { payments, store } = world();
+  await payments.cancel('pay_1');
+  await expectRejects(payments.capture('pay_1'), 'invalid_state', 'a canceled payment was captured');
+  expectSame(store.peek('pay_1')?.status, 'canceled', 'a refused capture must leave the payment canceled');
+});
+`,
+    };
+  },
+};

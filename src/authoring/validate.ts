@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { exerciseHunks, loadExercise, type Exercise, type ExerciseSet } from '../catalog/catalog.js';
 import { serve } from '../catalog/markers.js';
@@ -10,7 +10,10 @@ import { fixtureImplementation, referenceImplementation, starterImplementation, 
 import { loadFixtures, type Fixture } from '../catalog/fixtures.js';
 import type { CheckResult, TestExploration } from '../grading/verdict.js';
 import { emphasisWarnings } from './emphasis.js';
-import { DEFAULT_LEAK_WORDS, findLeaks } from './leaks.js';
+import { checkHiddenTypes, hiddenSourceFiles } from './hidden-check.js';
+import { hiddenImportProblems } from './hidden-imports.js';
+import { forAuthor } from './voice.js';
+import { DEFAULT_LEAK_WORDS, findLeaks, findProseLeaks } from './leaks.js';
 
 export interface ValidateOptions {
   /** How many times the reference runs (flake detection). Default 5. */
@@ -66,9 +69,11 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
   const step = options.onStep ?? (() => undefined);
   let loaded: Exercise | undefined;
   const finish = () => {
+    report.errors = report.errors.map(forAuthor);
+    report.warnings = report.warnings.map(forAuthor);
     report.ok = report.errors.length === 0;
     // Only a complete validation lets an external set be served.
-    if (report.ok && loaded && report.referenceRuns > 0) markValidated(loaded);
+    if (report.ok && loaded && report.referenceRuns > 0 && !loaded.set.bundled) markValidated(loaded);
     report.durationMs = Date.now() - startedAt;
     return report;
   };
@@ -106,6 +111,9 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
   step('wall clock in hidden code');
   report.errors.push(...wallClockUses(exercise));
 
+  step('imports of hidden code');
+  report.errors.push(...hiddenImportProblems(exercise));
+
   step('leaks');
   const leakWords = [...DEFAULT_LEAK_WORDS, ...(options.leakWords ?? [])];
   for (const file of exercise.manifest.files) {
@@ -115,6 +123,16 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
     }
   }
   report.warnings.push(...emphasisWarnings(exercise));
+  for (const leak of findProseLeaks(exercise.briefPath, readFileSync(exercise.briefPath, 'utf8'))) {
+    report.errors.push(`${exercise.briefPath}:${leak.line}: the brief says "${leak.word}", which points at a planted bug; describe the behaviour the code must have instead: ${leak.text}`);
+  }
+  exercise.bugs.forEach((bug, bugIndex) =>
+    bug.hints.forEach((hint, hintIndex) => {
+      for (const leak of findProseLeaks('', hint)) {
+        report.errors.push(`${path.join(exercise.dir, 'exercise.json')}: bugs[${bugIndex}].hints[${hintIndex}] (of "${bug.id}") says "${leak.word}": a hint leads towards the symptom, it never names a planted bug: ${leak.text}`);
+      }
+    }),
+  );
   if (report.errors.length > 0) return finish();
 
   const { fixtures, problems: fixtureProblems } = loadFixtures(exercise);
@@ -136,18 +154,31 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
       report.errors.push(`${label}: ${problem.file}${problem.line ? `:${problem.line}:${problem.column}` : ''}: ${problem.message}`);
     }
   }
+  step('hidden suites and helpers type-check against the reference and the harness');
+  for (const problem of await checkHiddenTypes(exercise)) {
+    report.errors.push(`${problem.file}:${problem.line}:${problem.column}: the hidden code does not type-check (with @impl/* as the reference and bugbash/harness as the harness): ${problem.message}`);
+  }
   if (report.errors.length > 0) return finish();
 
   step(`hidden suites: reference, starter, every single-bug variant${fixtures.length ? ` and ${fixtures.length} fixtures` : ''}`);
   const [results] = await gradeAll(exercise, implementations, { checker, skipCodeCheck: true });
   const byName = new Map(results!.map((result) => [result.implementation, result]));
-  describeTests(exercise, byName.get('reference')!, report);
-  checkReference(byName.get('reference')!, report, 1);
-  report.exploration = byName.get('reference')!.exploration;
-  buildMatrix(exercise, results!.filter((result) => !fixtureImplementations.has(result.implementation)), report);
+  const reference = byName.get('reference')!;
+  describeTests(exercise, reference, report);
+  checkReference(reference, report);
+  report.exploration = reference.exploration;
+  // A test that fails on the reference fails everywhere: that is one root cause, already
+  // reported, not a problem of every variant and fixture.
+  const blamed = failingTests(reference);
+  const stop = stopProblem(reference);
+  if (stop) {
+    report.errors.push(`the other implementations were not judged: the run was stopped on the reference (${stop.message.split(' — ')[0]}); fix that first`);
+    return finish();
+  }
+  buildMatrix(exercise, results!.filter((result) => !fixtureImplementations.has(result.implementation)), report, blamed);
   for (const result of results!) {
     const entry = fixtureImplementations.get(result.implementation);
-    if (entry) checkFixture(entry.fixture, result, report);
+    if (entry) checkFixture(entry.fixture, result, report, blamed);
   }
   report.timings = results!.map((result) => ({ implementation: result.implementation, seconds: result.testsMs / 1000 }));
 
@@ -155,7 +186,7 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
   if (runs > 1) {
     step(`reference ${runs - 1} more times (flake check)`);
     const repeated = await gradeAll(exercise, [referenceImplementation(exercise)], { checker, skipCodeCheck: true, repeat: runs - 1 });
-    repeated.forEach(([result], index) => checkReference(result!, report, index + 2));
+    repeated.forEach(([result], index) => checkRepeatedReference(reference, result!, report, index + 2));
   }
   report.referenceRuns = runs;
 
@@ -169,6 +200,16 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
     report.errors.push(
       `the reference fails ${failing.join(', ')} once its generated ids and random draws are shifted: the test hard-codes a generated value (an id like "…0002", a drawn number), so a correct fix that draws one more id would be judged broken; compare what the brief fixes (statuses, amounts, the id a call returned) instead`,
     );
+  }
+  step('reference with the tests of each file in a shuffled order (state left by another test)');
+  const [[shuffled]] = await gradeAll(exercise, [referenceImplementation(exercise)], { checker, skipCodeCheck: true, shuffle: true });
+  if (shuffled) {
+    for (const [test, symptom] of failingTests(shuffled)) {
+      if (blamed.has(test)) continue;
+      report.errors.push(
+        `the test ${test} passes on the reference in file order but fails when the tests of its file run in another order (${symptom}): it relies on state left by another test (a module-level variable, store, clock or instance); build what it needs inside the test, or in a beforeEach`,
+      );
+    }
   }
   const budget = options.budgetSeconds ?? 10;
   const duration = (ms: number) => (ms < 1_000 ? `${ms} ms` : `${(ms / 1_000).toFixed(1)} s`);
@@ -191,7 +232,7 @@ const WALL_CLOCK_OK = /bugbash:\s*wall-clock-ok/;
 
 function wallClockUses(exercise: Exercise): string[] {
   const problems: string[] = [];
-  for (const file of hiddenFiles(exercise)) {
+  for (const file of hiddenSourceFiles(exercise)) {
     const lines = readFileSync(file, 'utf8').split('\n');
     lines.forEach((line, index) => {
       if (WALL_CLOCK_OK.test(line) || WALL_CLOCK_OK.test(lines[index - 1] ?? '')) return;
@@ -206,14 +247,9 @@ function wallClockUses(exercise: Exercise): string[] {
   return problems;
 }
 
-function hiddenFiles(exercise: Exercise): string[] {
-  return readdirSync(exercise.hiddenDir, { recursive: true })
-    .map(String)
-    .filter((file) => /\.[cm]?[jt]s$/.test(file))
-    .map((file) => path.join(exercise.hiddenDir, file));
-}
 
-function checkFixture(fixture: Fixture, result: CheckResult, report: ValidationReport): void {
+function checkFixture(fixture: Fixture, original: CheckResult, report: ValidationReport, blamed: Map<string, string>): void {
+  const result = withoutBlamed(original, blamed, fixture.present);
   const where = `fixtures/${fixture.kind === 'alternative' ? 'alternatives' : 'wrong'}/${fixture.name}`;
   const present = result.bugs.filter((bug) => bug.status !== 'fixed').map((bug) => bug.id);
   const row: FixtureRow = { implementation: result.implementation, present, expected: fixture.present, regressions: result.regressions.length, ok: false };
@@ -237,6 +273,20 @@ function checkFixture(fixture: Fixture, result: CheckResult, report: ValidationR
   report.fixtures.push(row);
 }
 
+/** The result without the tests that already fail on the reference (reported there, once). */
+function withoutBlamed(result: CheckResult, blamed: Map<string, string>, keep: string[]): CheckResult {
+  if (blamed.size === 0) return result;
+  return {
+    ...result,
+    bugs: result.bugs.map((bug) => {
+      if (keep.includes(bug.id)) return bug;
+      const failures = bug.failures.filter((failure) => !blamed.has(`"${failure.test}" (${bug.id})`));
+      return { ...bug, failures, status: failures.length === 0 && bug.tests.total > 0 ? 'fixed' : bug.status };
+    }),
+    regressions: result.regressions.filter((failure) => !blamed.has(`guard "${failure.test}"`)),
+  };
+}
+
 function describeTests(exercise: Exercise, reference: CheckResult, report: ValidationReport): void {
   report.bugs = reference.bugs.map((bug) => ({ id: bug.id, category: bug.category, tests: bug.tests.total }));
   for (const bug of reference.bugs) {
@@ -244,19 +294,57 @@ function describeTests(exercise: Exercise, reference: CheckResult, report: Valid
   }
 }
 
-function checkReference(reference: CheckResult, report: ValidationReport, run: number): void {
-  if (reference.solved) return;
-  const failing = [
-    ...reference.bugs.flatMap((bug) => bug.failures.map((failure) => `"${failure.test}" (${bug.id}): ${failure.symptom.split('\n')[0]}`)),
-    ...reference.regressions.map((failure) => `guard "${failure.test}": ${failure.symptom.split('\n')[0]}`),
-    ...reference.problems.map((problem) => problem.message),
-  ];
-  report.errors.push(`the reference fails its own hidden tests${run > 1 ? ` on run ${run} (a flaky test: use fixed seeds, no wall clock)` : ''}: ${failing.join('; ')}`);
+/** Failing tests of a result, named as in messages ("\"name\" (bug-id)", "guard \"name\""), with their first symptom line. */
+function failingTests(result: CheckResult): Map<string, string> {
+  const failing = new Map<string, string>();
+  for (const bug of result.bugs) for (const failure of bug.failures) failing.set(`"${failure.test}" (${bug.id})`, failure.symptom.split('\n')[0]!);
+  for (const failure of result.regressions) failing.set(`guard "${failure.test}"`, failure.symptom.split('\n')[0]!);
+  return failing;
 }
 
-function buildMatrix(exercise: Exercise, results: CheckResult[], report: ValidationReport): void {
-  for (const result of results) {
-    if (result.implementation === 'reference') continue;
+/** A problem that stopped the whole run (a hang, a crash): every test after it is "not run". */
+function stopProblem(result: CheckResult): CheckResult['problems'][number] | undefined {
+  return result.problems.find((problem) => problem.kind === 'stuck' || problem.kind === 'crash');
+}
+
+function checkReference(reference: CheckResult, report: ValidationReport): void {
+  if (reference.solved) return;
+  const stop = stopProblem(reference);
+  // After a stop, the tests that never ran are the stop's consequence, not causes of their own.
+  const failing = [...failingTests(reference)]
+    .filter(([, symptom]) => !(stop && symptom.startsWith('not run:')))
+    .map(([test, symptom]) => `${test}: ${symptom}`);
+  report.errors.push(`the reference fails its own hidden tests: ${[...failing, ...reference.problems.map((problem) => problem.message)].join('; ')}`);
+}
+
+/** Only a test whose verdict changes between runs is flaky; one that fails every time was reported once, on run 1. */
+function checkRepeatedReference(first: CheckResult, again: CheckResult, report: ValidationReport, run: number): void {
+  const before = failingTests(first);
+  const now = failingTests(again);
+  const changed = [
+    ...[...now].filter(([test]) => !before.has(test)).map(([test, symptom]) => `${test} fails on run ${run} (${symptom}) but passed on run 1`),
+    ...[...before].filter(([test]) => !now.has(test)).map(([test]) => `${test} failed on run 1 but passes on run ${run}`),
+  ];
+  const newProblems = again.problems.filter((problem) => !first.problems.some((p) => p.message === problem.message));
+  if (changed.length === 0 && newProblems.length === 0) return;
+  report.errors.push(
+    `a flaky hidden test: the same reference gets a different verdict on run ${run}: ${[...changed, ...newProblems.map((problem) => problem.message)].join('; ')}; use fixed seeds, FakeClock and explore instead of the wall clock or real timers`,
+  );
+}
+
+function buildMatrix(exercise: Exercise, results: CheckResult[], report: ValidationReport, blamed: Map<string, string>): void {
+  // The same tests failing on several implementations (a scenario that times out everywhere,
+  // a guard every variant breaks) are one root cause: one line naming every implementation.
+  const crossings = new Map<string, { labels: string[]; message: string }>();
+  const cross = (key: string, label: string, message: string) => {
+    const entry = crossings.get(key) ?? { labels: [], message };
+    entry.labels.push(label);
+    crossings.set(key, entry);
+  };
+  const stopped = results.some((result) => stopProblem(result));
+  for (const original of results) {
+    if (original.implementation === 'reference') continue;
+    const result = withoutBlamed(original, blamed, original.implementation === 'starter' ? exercise.bugs.map((bug) => bug.id) : [original.implementation.replace(/^bug:/, '')]);
     const failing: Record<string, number> = {};
     for (const bug of result.bugs) failing[bug.id] = bug.failures.length;
     failing.guards = result.regressions.length;
@@ -274,11 +362,16 @@ function buildMatrix(exercise: Exercise, results: CheckResult[], report: Validat
       }
     }
     for (const group of unexpected) {
-      const names = group === 'guards' ? result.regressions.map((f) => `"${f.test}"`) : (result.bugs.find((b) => b.id === group)?.failures ?? []).map((f) => `"${f.test}"`);
-      report.errors.push(`${label}: ${group === 'guards' ? 'guard' : `tests of "${group}"`} fail too (${names.join(', ')}): each bug must be caught by its own tests only`);
+      // Tests a stopped run never reached are the stop's consequence, reported once as its problem.
+      const failures = (group === 'guards' ? result.regressions : (result.bugs.find((b) => b.id === group)?.failures ?? [])).filter((f) => !(stopped && f.kind === 'not-run'));
+      if (failures.length === 0) continue;
+      const names = failures.map((f) => `"${f.test}"`).join(', ');
+      const slow = failures.every((f) => /^timed out\b/.test(f.symptom)) ? '; they time out here, so if they are slow rather than wrong, raise their timeout or shrink the scenario' : '';
+      cross(`fail\0${group}\0${names}`, label, `${group === 'guards' ? 'guard' : `tests of "${group}"`} fail too (${names})${slow}: each bug must be caught by its own tests only`);
     }
-    for (const problem of result.problems) report.errors.push(`${label}: ${problem.message}`);
+    for (const problem of result.problems) cross(`problem\0${problem.message}`, label, problem.message);
     report.matrix.push({ implementation: result.implementation, failing, expected, ok: unexpected.length === 0 && missed.length === 0 && result.problems.length === 0 });
   }
+  for (const { labels, message } of crossings.values()) report.errors.push(`${labels.length === 1 ? labels[0] : `${labels.length} implementations (${labels.join(', ')})`}: ${message}`);
   report.guards = results.find((result) => result.implementation === 'reference')?.guards.total ?? 0;
 }

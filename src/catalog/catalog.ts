@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../paths.js';
-import { isValidated } from './stamp.js';
+import { STAMP_FILE, stampState } from './stamp.js';
 import { ExerciseFormatError, UsageError } from '../errors.js';
 import { parseManifest, type BugSpec, type Manifest } from './manifest.js';
 import { computeHunks, malformedMarkers, type Hunk } from './markers.js';
@@ -75,8 +75,10 @@ export function loadCatalog(options: CatalogOptions = {}): Catalog {
       where.set(id, dir);
       try {
         const exercise = loadExercise(set, id);
-        if (!set.bundled && !options.trustSets && !isValidated(exercise)) {
-          broken.push({ id, set, problems: [`not validated: an external exercise is served once it passes \`bugbash author validate ${id} --sets ${set.root}\` (re-run it after every change)`] });
+        const stamp = set.bundled || options.trustSets ? 'validated' : stampState(exercise);
+        if (stamp !== 'validated') {
+          const why = stamp === 'edited' ? `edited since it was validated (its ${STAMP_FILE} is for other files)` : 'not validated';
+          broken.push({ id, set, problems: [`${why}: an external exercise is served once it passes \`bugbash author validate ${id} --sets ${set.root}\` (re-run it after every change)`] });
           continue;
         }
         exercises.push(exercise);

@@ -62,14 +62,45 @@ export type Manifest = z.infer<typeof manifestSchema>;
 export type BugSpec = z.infer<typeof bugSchema>;
 export type BugCategory = (typeof BUG_CATEGORIES)[number];
 
+/** What each manifest field is for: a missing field is named with its purpose, not a schema message. */
+const FIELD_PURPOSE: Record<string, string> = {
+  id: 'the exercise id, kebab-case, the same as its folder',
+  title: 'the one-line title `bugbash list` shows',
+  difficulty: `how hard the exercise is (${DIFFICULTIES.join(', ')})`,
+  summary: 'a sentence `bugbash list` shows under the title',
+  files: 'the served files, relative to starter/ (e.g. ["refunds.ts"])',
+  timeLimitMinutes: 'the suggested time in minutes, counted down by `start --interview`',
+  bugs: 'the planted bugs, each with id, title, category, hints and explanation',
+  'bugs[].id': 'the bug id (kebab-case) that markers "// @bug <id>" and bug() tests use',
+  'bugs[].title': 'the title a learner sees once the bug is fixed',
+  'bugs[].category': `the kind of bug (${BUG_CATEGORIES.join(', ')})`,
+  'bugs[].hints': 'the hints `bugbash hint` shows one at a time, from vague to specific',
+  'bugs[].explanation': 'what was wrong, why it matters in production and how the reference fixes it, shown once the bug is fixed',
+};
+
 /** Parses a manifest; returns readable problems ("bugs[2].hints: needs at least one hint…") instead of throwing. */
 export function parseManifest(raw: unknown): { manifest?: Manifest; problems: string[] } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { problems: ['(top level): must be a JSON object with id, title, difficulty, summary, files, timeLimitMinutes and bugs'] };
   const result = manifestSchema.safeParse(raw);
   if (result.success) return { manifest: result.data, problems: [] };
   return {
     problems: result.error.issues.map((issue) => {
       const where = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(top level)';
+      const field = issue.path.map((p) => (typeof p === 'number' ? '[]' : String(p))).join('.').replace(/\.\[\]/g, '[]');
+      const purpose = FIELD_PURPOSE[field];
+      if (issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined) {
+        return `${where}: missing${purpose ? `: ${purpose}` : ''}`;
+      }
       return `${where}: ${issue.message}`;
     }),
   };
+}
+
+function valueAt(raw: unknown, at: PropertyKey[]): unknown {
+  let value = raw;
+  for (const key of at) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
 }

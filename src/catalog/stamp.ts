@@ -1,19 +1,29 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { cacheRoot } from '../paths.js';
 import type { Exercise } from './catalog.js';
 
 /**
- * External sets are served only once they validate. A successful `author validate` leaves a
- * stamp named after the hash of every file of the exercise (and its reference), so any later
- * change needs a new validation.
+ * External sets are served only once they validate. A successful `author validate` writes a
+ * stamp into the exercise folder holding the hash of exactly what it validated (the exercise
+ * folder and its reference), so the set can be handed to a class as it is: a learner's
+ * machine checks the hash and does not validate again. Any later edit changes the hash and
+ * the exercise is refused until it is validated again.
  */
-export function exerciseFingerprint(exercise: Pick<Exercise, 'dir' | 'solutionDir'>): string {
+export const STAMP_FILE = 'validated.json';
+
+/** Files that are never served nor graded: editing them needs no new validation. */
+const UNVALIDATED = new Set(['NOTES.md', STAMP_FILE]);
+
+type Located = Pick<Exercise, 'dir' | 'solutionDir'>;
+
+export function exerciseFingerprint(exercise: Located): string {
   const hash = createHash('sha256');
-  for (const root of [exercise.dir, exercise.solutionDir]) {
+  for (const [label, root] of [['exercise', exercise.dir], ['reference', exercise.solutionDir]] as const) {
     for (const file of listFiles(root)) {
-      hash.update(`${path.relative(root, file)}\0`);
+      const relative = path.relative(root, file).split(path.sep).join('/');
+      if (label === 'exercise' && UNVALIDATED.has(relative)) continue;
+      hash.update(`${label}/${relative}\0`);
       hash.update(readFileSync(file));
       hash.update('\0');
     }
@@ -21,18 +31,44 @@ export function exerciseFingerprint(exercise: Pick<Exercise, 'dir' | 'solutionDi
   return hash.digest('hex');
 }
 
-function stampFile(exercise: Pick<Exercise, 'dir' | 'solutionDir'>): string {
-  return path.join(cacheRoot(), 'validated', exerciseFingerprint(exercise));
+export function stampPath(exercise: Pick<Exercise, 'dir'>): string {
+  return path.join(exercise.dir, STAMP_FILE);
 }
 
-export function isValidated(exercise: Pick<Exercise, 'dir' | 'solutionDir'>): boolean {
-  return existsSync(stampFile(exercise));
+interface Stamp {
+  fingerprint: string;
 }
 
-export function markValidated(exercise: Pick<Exercise, 'dir' | 'solutionDir' | 'id'>): void {
-  const file = stampFile(exercise);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${exercise.id}\n`);
+function readStamp(exercise: Located): Stamp | undefined {
+  try {
+    const parsed = JSON.parse(readFileSync(stampPath(exercise), 'utf8')) as Partial<Stamp>;
+    return typeof parsed.fingerprint === 'string' ? { fingerprint: parsed.fingerprint } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export type StampState = 'validated' | 'never' | 'edited';
+
+/** Whether the exercise's files are exactly those its stamp says were validated. */
+export function stampState(exercise: Located): StampState {
+  const stamp = readStamp(exercise);
+  if (!stamp) return 'never';
+  return stamp.fingerprint === exerciseFingerprint(exercise) ? 'validated' : 'edited';
+}
+
+export function isValidated(exercise: Located): boolean {
+  return stampState(exercise) === 'validated';
+}
+
+/** Written only after a complete, successful validation. Deterministic: re-validating unchanged files rewrites the same bytes. */
+export function markValidated(exercise: Located & Pick<Exercise, 'id'>): void {
+  const stamp = {
+    exercise: exercise.id,
+    fingerprint: exerciseFingerprint(exercise),
+    about: `written by \`bugbash author validate\`: the sha256 of every file of exercises/${exercise.id}/ (except NOTES.md and this file) and of solutions/${exercise.id}/. Any edit needs a new validation.`,
+  };
+  writeFileSync(stampPath(exercise), `${JSON.stringify(stamp, null, 2)}\n`);
 }
 
 function listFiles(root: string): string[] {

@@ -20,9 +20,11 @@ export interface GradeOptions {
   skipCodeCheck?: boolean;
   /** Shift generated ids and random draws (validate's perturbation check). */
   perturb?: boolean;
+  /** Run each file's tests in a shuffled order (validate's state-reuse check). */
+  shuffle?: boolean;
 }
 
-export function suiteJob(exercise: Exercise, implementations: Implementation[], repeat = 1, perturb = false): SuiteJob {
+export function suiteJob(exercise: Exercise, implementations: Implementation[], repeat = 1, perturb = false, shuffle = false): SuiteJob {
   return {
     root: exercise.dir,
     include: hiddenSuites(exercise).map((file) => `hidden/${file.split(path.sep).join('/')}`),
@@ -32,6 +34,7 @@ export function suiteJob(exercise: Exercise, implementations: Implementation[], 
     cacheDir: path.join(cacheRoot(), 'vite'),
     repeat,
     perturb,
+    shuffle,
   };
 }
 
@@ -55,7 +58,7 @@ export async function gradeAll(exercise: Exercise, implementations: Implementati
     // The suites start at once and the type check runs beside them: on two cores a check
     // costs the longer of the two, not their sum. Code that does not compile is not graded:
     // its run is stopped as soon as the checker says so.
-    const running = host.run(suiteJob(exercise, implementations, repeat, options.perturb));
+    const running = host.run(suiteJob(exercise, implementations, repeat, options.perturb, options.shuffle));
     const checker = options.checker ?? new CodeChecker(exercise);
     const codeProblems = new Map<string, CodeProblem[]>();
     if (!options.skipCodeCheck) {

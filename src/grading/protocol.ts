@@ -18,6 +18,8 @@ export interface SuiteJob {
   repeat?: number;
   /** Shift generated ids and random draws in the hidden tests (validate's perturbation check). */
   perturb?: boolean;
+  /** Run the tests of each file in a shuffled order, with a fixed seed (validate's state-reuse check). */
+  shuffle?: boolean;
 }
 
 export type TestState = 'passed' | 'failed' | 'skipped' | 'pending';

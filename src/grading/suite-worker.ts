@@ -14,6 +14,7 @@ import { boundFailure, boundFault } from './bounds.js';
 import type { ParentMessage, SerializedFault, SuiteJob, TestState, WorkerEvent } from './protocol.js';
 
 const send = (event: WorkerEvent) => process.send?.(event);
+const SHUFFLE_SEED = 20_261_201;
 
 // vitest reports a worker thread that ran out of heap only as "Worker exited unexpectedly";
 // watching its threads for ERR_WORKER_OUT_OF_MEMORY lets the grader name the cause.
@@ -186,8 +187,9 @@ function prepare(job: SuiteJob): Promise<TestSpecification[]> {
         // Threads start faster than forks; a stuck thread is ended with the whole process.
         maxWorkers: 2,
         fileParallelism: true,
-        // Ordering and seeds are fixed by the suites; vitest must not shuffle or retry.
-        sequence: { shuffle: false },
+        // Ordering and seeds are fixed by the suites; vitest must not retry, and shuffles only
+        // for validate's state-reuse check, with a fixed seed so its verdict is reproducible.
+        sequence: job.shuffle ? { shuffle: { files: false, tests: true }, seed: SHUFFLE_SEED } : { shuffle: false },
         retry: 0,
         passWithNoTests: false,
         reporters: [reporter],

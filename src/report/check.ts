@@ -8,6 +8,8 @@ export interface CheckRenderOptions {
   verbose?: boolean;
   /** Bugs are named by their titles only once fixed (or when the learner has seen the solution). */
   revealTitles?: boolean;
+  /** Worded for an exercise's author (`author grade`): the code graded is not "yours". */
+  author?: boolean;
 }
 
 /** The per-bug report of `check` and `watch`. */
@@ -18,7 +20,8 @@ export function renderCheck(result: CheckResult, options: CheckRenderOptions = {
   // Problems found before any test ran (a run that refused an import is reported bug by bug).
   if (codeProblems.length > 0 && result.bugs.every((bug) => bug.status === 'not-checked')) {
     const compiles = codeProblems.every((p) => p.kind === 'file' || p.kind === 'import');
-    out.push(style.bad(`${symbols.present} ${compiles ? 'Your files cannot be graded' : 'Your code does not compile'}, so the hidden tests did not run:`), '');
+    const whose = options.author ? 'The graded' : 'Your';
+    out.push(style.bad(`${symbols.present} ${compiles ? `${whose} files cannot be graded` : `${whose} code does not compile`}, so the hidden tests did not run:`), '');
     for (const problem of codeProblems) out.push(indent(renderProblem(problem)));
     out.push('', style.dim('Fix these first, then check again.'));
     return out.join('\n');

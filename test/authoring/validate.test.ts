@@ -1,15 +1,21 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { scaffoldExercise } from '../../src/authoring/scaffold.js';
 import { validateExercise } from '../../src/authoring/validate.js';
 import { loadCatalog } from '../../src/catalog/catalog.js';
 import { bugbash, tempDir } from '../support/cli.js';
 import { BASIC_SET } from '../support/fixtures.js';
 
+const created: string[] = [];
+afterAll(() => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
+
 /** A copy of the basic fixture set with one thing broken by `edit`. */
 function brokenSet(edit: (file: (relative: string) => string) => void): string {
   const root = tempDir('bugbash-set-');
+  created.push(root);
   cpSync(BASIC_SET, root, { recursive: true });
   edit((relative) => path.join(root, relative));
   return root;
@@ -55,6 +61,19 @@ describe('author validate: each unsound set gets an error naming the problem', (
     expect(errors).toEqual(
       expect.arrayContaining([expect.stringContaining('bugs[1].hints: needs at least one hint'), expect.stringContaining('bugs[0].category: must be one of: race,')]),
     );
+  });
+
+  it('a missing manifest field says which and what it is for, not a schema message', async () => {
+    const root = brokenSet((f) => {
+      const manifest = JSON.parse(readFileSync(f(MANIFEST), 'utf8'));
+      delete manifest.timeLimitMinutes;
+      delete manifest.bugs[0].explanation;
+      writeFileSync(f(MANIFEST), JSON.stringify(manifest));
+    });
+    expect(await errorsOf(root)).toEqual([
+      expect.stringMatching(/exercise\.json: timeLimitMinutes: missing: the suggested time in minutes, counted down by `start --interview`$/),
+      expect.stringMatching(/exercise\.json: bugs\[0\]\.explanation: missing: what was wrong, why it matters in production and how the reference fixes it/),
+    ]);
   });
 
   it('a manifest that is not JSON is reported with the file', async () => {
@@ -120,7 +139,8 @@ describe('author validate: each unsound set gets an error naming the problem', (
       ),
     );
     const errors = await errorsOf(root);
-    expect(errors).toEqual(expect.arrayContaining([expect.stringContaining('the single-bug variant "negative-amount": guard fail too ("a negative withdrawal is refused")')]));
+    // One root cause, one line: the starter carries the same bug and breaks the same guard.
+    expect(errors).toEqual(['2 implementations (the starter, the single-bug variant "negative-amount"): guard fail too ("a negative withdrawal is refused"): each bug must be caught by its own tests only']);
   });
 
   it('a bug whose tests pass with the bug present is not caught', async () => {
@@ -194,6 +214,107 @@ describe('author validate: each unsound set gets an error naming the problem', (
     );
   });
 
+  it('a type error inside a hidden test is an error at its file:line:col; a ?instance=2 import of @impl type-checks', async () => {
+    const root = brokenSet((f) => {
+      replaceIn(f(HIDDEN), "import { Wallet } from '@impl/wallet';", "import { Wallet } from '@impl/wallet';\nimport { Wallet as SecondWallet } from '@impl/wallet?instance=2';\nvoid SecondWallet;");
+      writeFileSync(f('exercises/tiny-wallet/hidden/world.ts'), "import { Wallet } from '@impl/wallet';\n\nexport const balance: number = new Wallet({ get: async () => 1, set: async () => undefined }).withdraw('w1', 1);\n");
+    });
+    expect(await errorsOf(root)).toEqual([
+      expect.stringMatching(/hidden\/world\.ts:3:14: the hidden code does not type-check \(with @impl\/\* as the reference and bugbash\/harness as the harness\): Type 'Promise<number>' is not assignable to type 'number'/),
+    ]);
+  });
+
+  it('a hidden test that imports the reference by path, or @reference outside compareWithReference, is rejected with where and how to fix', async () => {
+    const root = brokenSet((f) => {
+      replaceIn(f(HIDDEN), "import { Wallet } from '@impl/wallet';", "import { Wallet } from '../../../solutions/tiny-wallet/wallet';");
+      writeFileSync(
+        f('exercises/tiny-wallet/hidden/reference.test.ts'),
+        "import { guard, Env, FakeStore, expectSame } from 'bugbash/harness';\nimport { Wallet } from '@reference/wallet';\n\nguard('the reference withdraws', async () => {\n  expectSame(await new Wallet(new FakeStore<number>(new Env(), 'balances', { w1: 5 })).withdraw('w1', 5), 0, 'withdrew');\n});\n",
+      );
+    });
+    expect(await errorsOf(root)).toEqual([
+      expect.stringMatching(/hidden\/reference\.test\.ts:2: imports "@reference\/wallet" in a file that never calls compareWithReference: the test would grade the reference, not the learner's code; import the code under test from "@impl\/wallet"/),
+      expect.stringMatching(/hidden\/wallet\.test\.ts:2: imports the reference by path \("\.\.\/\.\.\/\.\.\/solutions\/tiny-wallet\/wallet"\) outside compareWithReference: .* import the code under test from "@impl\/wallet"/),
+    ]);
+  });
+
+  it('leaks: a served comment "not atomic", an identifier offByOne, a brief or a hint naming the bug; spec words like "atomically" and the task "find and fix the bugs" pass', async () => {
+    const root = brokenSet((f) => {
+      for (const file of [f(STARTER), f(REFERENCE)]) {
+        replaceIn(file, '  async withdraw(', '  // not atomic: two workers can both get here and charge twice\n  async withdraw(');
+        replaceIn(file, '  private serialised', '  /** Atomically applies one change per wallet. */\n  private readonly offByOne = 0;\n\n  private serialised');
+      }
+      writeFileSync(f('exercises/tiny-wallet/brief.md'), `${readFileSync(f('exercises/tiny-wallet/brief.md'), 'utf8')}\nFind and fix the bugs. Beware the race condition in withdraw.\n`);
+      const manifest = JSON.parse(readFileSync(f(MANIFEST), 'utf8'));
+      manifest.bugs[1].hints.push('The FIXME is an off-by-one in the check.');
+      writeFileSync(f(MANIFEST), JSON.stringify(manifest, null, 2));
+    });
+    const errors = await errorsOf(root);
+    expect(errors).toEqual([
+      expect.stringMatching(/starter\/wallet\.ts:\d+: served code contains "not atomic", which hints at a bug: \/\/ not atomic: two workers/),
+      expect.stringMatching(/starter\/wallet\.ts:\d+: served code contains "charge twice"/),
+      expect.stringMatching(/starter\/wallet\.ts:\d+: served code contains "both get here"/),
+      expect.stringMatching(/starter\/wallet\.ts:\d+: served code contains "off by one", which hints at a bug: private readonly offByOne = 0;/),
+      expect.stringMatching(/brief\.md:4: the brief says "race condition", which points at a planted bug/),
+      expect.stringMatching(/exercise\.json: bugs\[1\]\.hints\[1\] \(of "negative-amount"\) says "fixme"/),
+      expect.stringMatching(/exercise\.json: bugs\[1\]\.hints\[1\] \(of "negative-amount"\) says "off by one"/),
+    ]);
+  });
+
+  it('a test that relies on state left by another test fails the shuffled run', async () => {
+    const root = brokenSet((f) =>
+      writeFileSync(
+        f('exercises/tiny-wallet/hidden/order.test.ts'),
+        [
+          "import { guard, expectSame } from 'bugbash/harness';",
+          '',
+          'const seen: string[] = [];',
+          ...['a', 'b', 'c', 'd', 'e', 'f'].map((name) => `guard('step ${name} is recorded', () => {\n  seen.push('${name}');\n});`),
+          "guard('every step ran before this one', () => {\n  expectSame(seen.length, 6, 'steps recorded before the last test');\n});",
+          '',
+        ].join('\n'),
+      ),
+    );
+    expect(await errorsOf(root)).toEqual([
+      expect.stringMatching(/^the test guard "every step ran before this one" passes on the reference in file order but fails when the tests of its file run in another order \(.*\): it relies on state left by another test/),
+    ]);
+  });
+
+  it('a hidden test that hangs on every implementation is one root cause, reported once for the reference', async () => {
+    const root = brokenSet((f) =>
+      writeFileSync(
+        f('exercises/tiny-wallet/hidden/hang.test.ts'),
+        "import { guard } from 'bugbash/harness';\n\nguard('a call that never settles', async () => {\n  await new Promise(() => undefined);\n}, { timeout: 300 });\n",
+      ),
+    );
+    expect(await errorsOf(root)).toEqual([expect.stringMatching(/^the reference fails its own hidden tests: guard "a call that never settles": timed out/)]);
+  });
+
+  it('a failure on every run is reported once and never called flaky', async () => {
+    const root = brokenSet((f) => replaceIn(f(HIDDEN), "expectSame(await wallet.withdraw('w1', 30), 70,", "expectSame(await wallet.withdraw('w1', 30), 71,"));
+    const report = await validateExercise({ root, bundled: false }, 'tiny-wallet', { runs: 3 });
+    expect(report.errors).toEqual([expect.stringMatching(/^the reference fails its own hidden tests: guard "a withdrawal within the balance succeeds": /)]);
+  });
+
+  it('the validation stamp lives in the set: a copy is served without validating again, NOTES.md edits are ignored, any other edit is refused until revalidated', async () => {
+    const authored = brokenSet((f) => rmSync(f('exercises/tiny-wallet/validated.json'), { force: true }));
+    const served = (root: string) => loadCatalog({ sets: [root], withoutBundled: true });
+    expect(served(authored).broken).toEqual([expect.objectContaining({ id: 'tiny-wallet', problems: [expect.stringMatching(/^not validated: an external exercise is served once it passes/)] })]);
+    expect((await validateExercise({ root: authored, bundled: false }, 'tiny-wallet', { runs: 1 })).ok).toBe(true);
+    const stamp = JSON.parse(readFileSync(path.join(authored, 'exercises/tiny-wallet/validated.json'), 'utf8'));
+    expect(stamp.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+
+    const classroom = tempDir('bugbash-class-');
+    cpSync(authored, classroom, { recursive: true });
+    expect(served(classroom).exercises.map((e) => e.id)).toEqual(['tiny-wallet']);
+    writeFileSync(path.join(classroom, 'exercises/tiny-wallet/NOTES.md'), 'notes for authors only\n');
+    expect(served(classroom).exercises.map((e) => e.id)).toEqual(['tiny-wallet']);
+    replaceIn(path.join(classroom, HIDDEN), "'withdrawing 30 from 100 should leave 70'", "'withdrawing 30 from 100 should leave 70 in the wallet'");
+    expect(served(classroom).broken).toEqual([expect.objectContaining({ id: 'tiny-wallet', problems: [expect.stringMatching(/^edited since it was validated \(its validated\.json is for other files\): an external exercise is served once it passes `bugbash author validate tiny-wallet/)] })]);
+    rmSync(authored, { recursive: true, force: true });
+    rmSync(classroom, { recursive: true, force: true });
+  });
+
   it('an id used by two sets is an error naming both places', () => {
     const other = brokenSet(() => undefined);
     expect(() => loadCatalog({ sets: [BASIC_SET, other], withoutBundled: true })).toThrow(/exercise id "tiny-wallet" is defined twice: in .* and in /);
@@ -201,12 +322,39 @@ describe('author validate: each unsound set gets an error naming the problem', (
 });
 
 describe('author new', () => {
-  it('scaffolds an exercise that validates as generated', async () => {
+  it.each(['money', 'race', 'idempotency', 'state-machine'] as const)('the %s template names file, class and title after the id and validates as generated', async (template) => {
     const root = tempDir('bugbash-new-');
-    scaffoldExercise(root, 'refund-ledger');
-    const report = await validateExercise({ root, bundled: false }, 'refund-ledger', { runs: 1 });
+    created.push(root);
+    const files = scaffoldExercise(root, 'subscription-billing', template);
+    expect(files.map((file) => path.relative(root, file)).sort()).toEqual([
+      'exercises/subscription-billing/NOTES.md',
+      'exercises/subscription-billing/brief.md',
+      'exercises/subscription-billing/exercise.json',
+      'exercises/subscription-billing/hidden/subscription-billing.test.ts',
+      'exercises/subscription-billing/starter/subscription-billing.ts',
+      'exercises/subscription-billing/tsconfig.json',
+      'solutions/subscription-billing/subscription-billing.ts',
+    ]);
+    const manifest = JSON.parse(readFileSync(path.join(root, 'exercises/subscription-billing/exercise.json'), 'utf8'));
+    expect([manifest.title, manifest.files, manifest.bugs[0].category]).toEqual(['Subscription billing', ['subscription-billing.ts'], template]);
+    expect(readFileSync(path.join(root, 'exercises/subscription-billing/starter/subscription-billing.ts'), 'utf8')).toContain('export class SubscriptionBilling {');
+    const report = await validateExercise({ root, bundled: false }, 'subscription-billing', { runs: 1 });
     expect(report.errors).toEqual([]);
-    expect(report.bugs).toEqual([{ id: 'refund-exceeds-charge', category: 'money', tests: 1 }]);
+    expect(report.matrix.map((row) => [row.implementation, row.ok])).toEqual([
+      ['starter', true],
+      [`bug:${manifest.bugs[0].id}`, true],
+    ]);
+  });
+
+  it('the generated tsconfig.json resolves @impl/* and bugbash/harness for an editor', async () => {
+    const root = tempDir('bugbash-new-');
+    created.push(root);
+    scaffoldExercise(root, 'refund-ledger');
+    const { Project } = await import('ts-morph');
+    const project = new Project({ tsConfigFilePath: path.join(root, 'exercises/refund-ledger/tsconfig.json') });
+    const suite = project.getSourceFileOrThrow(path.join(root, 'exercises/refund-ledger/hidden/refund-ledger.test.ts'));
+    expect(project.getPreEmitDiagnostics().map((d) => `${d.getSourceFile()?.getBaseName()}: ${JSON.stringify(d.getMessageText())}`)).toEqual([]);
+    expect(suite.getImportDeclarations().map((d) => d.getModuleSpecifierSourceFile()?.getFilePath() !== undefined)).toEqual([true, true]);
   });
 
   it('the CLI validates a set with --json and exit code 1 on a problem', () => {
@@ -216,5 +364,35 @@ describe('author new', () => {
     const report = JSON.parse(result.stdout);
     expect(report.ok).toBe(false);
     expect(report.exercises[0].errors[0]).toContain('has no "// @bug <id>" marker');
+  });
+});
+
+describe('author grade: the inner loop', () => {
+  it('grades a folder holding only the changed file, laid over the reference, and speaks to the author', () => {
+    const root = brokenSet((f) => {
+      writeFileSync(f('exercises/tiny-wallet/starter/limits.ts'), 'export const MAX_WITHDRAWAL = 1_000_000;\n');
+      writeFileSync(f('solutions/tiny-wallet/limits.ts'), 'export const MAX_WITHDRAWAL = 1_000_000;\n');
+      const manifest = JSON.parse(readFileSync(f(MANIFEST), 'utf8'));
+      manifest.files.push('limits.ts');
+      writeFileSync(f(MANIFEST), JSON.stringify(manifest));
+    });
+    const fix = tempDir('bugbash-fix-');
+    created.push(fix);
+    writeFileSync(path.join(fix, 'wallet.ts'), readFileSync(path.join(root, REFERENCE), 'utf8').replace('if (!Number.isInteger(amount) || amount <= 0)', "if (amount === 30) throw new TypeError('thirty');\n    if (!Number.isInteger(amount) || amount <= 0)"));
+    writeFileSync(path.join(fix, 'scratch.ts'), 'export const x = 1;\n');
+    const result = bugbash(tempDir(), ['--sets', root, 'author', 'grade', 'tiny-wallet', fix, '--json'], { BUGBASH_SETS: '' });
+    expect(result.code).toBe(1);
+    const verdict = JSON.parse(result.stdout);
+    expect([verdict.overlaid, verdict.fromReference, verdict.ignored]).toEqual([['wallet.ts'], ['limits.ts'], ['scratch.ts']]);
+    expect(verdict.bugs.map((bug: { status: string }) => bug.status)).toEqual(['fixed', 'fixed']);
+    expect(verdict.regressions).toEqual([expect.objectContaining({ test: 'a withdrawal within the balance succeeds', symptom: 'the hidden test threw TypeError: thirty' })]);
+  });
+
+  it('a folder with none of the exercise files is a usage error naming them', () => {
+    const fix = tempDir('bugbash-fix-');
+    created.push(fix);
+    const result = bugbash(tempDir(), ['author', 'grade', 'tiny-wallet', fix]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`holds none of tiny-wallet's files (wallet.ts): put the files you changed there, with the same relative paths`);
   });
 });
