@@ -207,7 +207,7 @@ guard('once a charge has been answered, a retry gets the saved charge and a refu
       env.run('refund after the answer', () => w.instance(1).refund(first.id, 500)),
     ]);
     expectSame(
-      { retry: results[0]!.status === 'fulfilled' ? (results[0]!.value.id === first.id ? 'the first charge' : 'a new charge') : describeOutcome(results[0]!), refund: describeOutcome(results[1]!), balance: w.balance() },
+      { retry: results[0]!.status === 'fulfilled' ? ((results[0]!.value as { id?: string }).id === first.id ? 'the first charge' : 'a new charge') : describeOutcome(results[0]!), refund: describeOutcome(results[1]!), balance: w.balance() },
       { retry: 'the first charge', refund: 'succeeded', balance: 8_000 },
       'after a charge was answered, a retry with its key or a refund of it did not find it saved: the charge resolved before its results were written',
     );

@@ -352,7 +352,7 @@ class DoomedWrites<V> {
   async write<T>(key: string, value: V, write: () => Promise<T>): Promise<T> {
     const index = this.planned.findIndex((p) => p.when(key, value));
     if (index < 0) return write();
-    const [{ kind }] = this.planned.splice(index, 1) as [{ kind: WriteFailure }];
+    const { kind } = this.planned.splice(index, 1)[0]!;
     if (kind === 'fail') {
       await this.env.step(`${this.store} write ${JSON.stringify(key)} ${describeValue(value)} → connection reset, nothing written`, () => undefined, [
         { resource: this.store, key, write: false },
