@@ -94,7 +94,6 @@ export class Env {
         throw error;
       } finally {
         operation.settled = true;
-        this.controller?.bump();
       }
     });
     operation.promise = promise;

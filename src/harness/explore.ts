@@ -120,12 +120,10 @@ async function runOnce(scenario: Scenario, chooser: Chooser, arrivals: 'explored
       .then(
         () => {
           done = true;
-          controller.bump();
         },
         (error: unknown) => {
           done = true;
           scenarioError = error ?? new Error('the scenario failed');
-          controller.bump();
         },
       );
     // Taken once the scenario has built its world (and tracked the implementation).

@@ -77,8 +77,6 @@ export function nextTimerTick(): Promise<void> {
 export class Controller {
   private readonly pending: PendingTransition[] = [];
   private readonly requests = new Map<number, number>();
-  /** Bumped on every new wait, release and settlement: quiescence is "no bump for a while". */
-  private version = 0;
 
   request(operation: number, kind: TransitionKind, description: string, touches: readonly Touch[]): Promise<void> {
     return new Promise<void>((resolve) => {
@@ -93,7 +91,6 @@ export class Controller {
       cancel: () => {
         const index = this.pending.findIndex((p) => p.key === key);
         if (index >= 0) this.pending.splice(index, 1);
-        this.bump();
       },
     };
   }
@@ -107,12 +104,7 @@ export class Controller {
     let index = this.pending.length;
     while (index > 0 && (this.pending[index - 1]!.operation > operation || (this.pending[index - 1]!.operation === operation && this.pending[index - 1]!.sequence > n))) index -= 1;
     this.pending.splice(index, 0, transition);
-    this.bump();
     return key;
-  }
-
-  bump(): void {
-    this.version += 1;
   }
 
   enabled(): readonly PendingTransition[] {
@@ -123,7 +115,6 @@ export class Controller {
     const index = this.pending.findIndex((p) => p.key === key);
     if (index < 0) throw new Error(`internal: no pending transition ${key}`);
     const [transition] = this.pending.splice(index, 1);
-    this.bump();
     transition!.release();
     return transition!;
   }
