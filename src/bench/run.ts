@@ -105,7 +105,7 @@ async function main(): Promise<void> {
       { find: /^@impl\\/(.*)$/, replacement: ${JSON.stringify(dir)} + '/$1' },
       { find: /^@reference\\/(.*)$/, replacement: ${JSON.stringify(exercise.solutionDir)} + '/$1' },
       { find: /^bugbash\\/harness$/, replacement: ${JSON.stringify(path.join(PACKAGE_ROOT, 'dist', 'harness', 'index.js'))} },
-    ] }, test: { root: ${JSON.stringify(exercise.dir)}, include: ['hidden/**/*.test.ts'], ${pool} } };\n`,
+    ] }, cacheDir: ${JSON.stringify(path.join(cwd, '.vite'))}, test: { root: ${JSON.stringify(exercise.dir)}, include: ['hidden/**/*.test.ts'], ${pool} } };\n`,
     );
     return file;
   };

@@ -71,10 +71,16 @@ export function markValidated(exercise: Located & Pick<Exercise, 'id'>): void {
   writeFileSync(stampPath(exercise), `${JSON.stringify(stamp, null, 2)}\n`);
 }
 
+/**
+ * The files of an exercise or reference. Tool caches (`node_modules/`, dot-folders such as a
+ * `.vite` results cache that running vitest in the folder leaves behind) are not content.
+ */
 function listFiles(root: string): string[] {
   if (!existsSync(root)) return [];
   return readdirSync(root, { recursive: true })
-    .map((entry) => path.join(root, String(entry)))
+    .map(String)
+    .filter((entry) => !entry.split(path.sep).some((part) => part === 'node_modules' || part.startsWith('.')))
+    .map((entry) => path.join(root, entry))
     .filter((file) => statSync(file).isFile())
     .sort();
 }

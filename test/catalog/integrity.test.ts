@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, symlinkSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findExercise, loadCatalog } from '../../src/catalog/catalog.js';
@@ -28,6 +28,14 @@ describe('the exercises a learner is graded against are the ones that were built
     const { exercise, record } = copiedSet();
     appendFileSync(path.join(exercise.hiddenDir, 'wallet.test.ts'), '\n// tampered\n');
     expect(() => verifyIntegrity(exercise, record)).toThrow(/"tiny-wallet" was modified.*Reinstall bugbash/s);
+  });
+
+  it('a tool cache left in the exercise folder (running vitest there) is not tampering', () => {
+    const { exercise, record } = copiedSet();
+    const cache = path.join(exercise.dir, 'node_modules', '.vite', 'vitest');
+    mkdirSync(cache, { recursive: true });
+    writeFileSync(path.join(cache, 'results.json'), '{}');
+    expect(() => verifyIntegrity(exercise, record)).not.toThrow();
   });
 
   it('a changed reference is refused', () => {
