@@ -57,11 +57,6 @@ export function recordLearnerCheck(workspace: Workspace, exercise: Exercise, res
   return recorded;
 }
 
-/** Records a check in the learner's progress and returns the line to print about it. */
-export function recordCheck(workspace: Workspace, exercise: Exercise, result: CheckResult, source: CheckSource = 'check'): string | undefined {
-  return recordLearnerCheck(workspace, exercise, result, source).solvedLine;
-}
-
 export function interviewLine(workspace: Workspace, exercise: Exercise, now = Date.now()): string | undefined {
   const interview = workspace.progress.exercise(exercise.id)?.interview;
   if (!interview) return undefined;

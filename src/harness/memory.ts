@@ -51,7 +51,7 @@ export class MemoryProbe {
     if (this.blind) return `opaque:${++this.opaqueTick}`;
     // A string built by concatenation (V8 ropes) is cheaper than an array joined at the end.
     let text = '';
-    const parts = { push: (part: string) => void (text += part + '\u0001') };
+    const emit = (part: string) => void (text += part + '\u0001');
     const seen = new Set<object>();
     let nodes = 0;
     const identity = (value: object) => {
@@ -66,21 +66,21 @@ export class MemoryProbe {
       if (++nodes > MAX_NODES) throw new TooLarge();
       switch (typeof value) {
         case 'undefined':
-          parts.push('u');
+          emit('u');
           return;
         case 'string':
-          parts.push(`s${value.length}:${value}`);
+          emit(`s${value.length}:${value}`);
           return;
         case 'number':
         case 'boolean':
         case 'bigint':
-          parts.push(`${typeof value}:${String(value)}`);
+          emit(`${typeof value}:${String(value)}`);
           return;
         case 'symbol':
-          parts.push(`sym:${value.description ?? ''}`);
+          emit(`sym:${value.description ?? ''}`);
           return;
         case 'function':
-          parts.push(`f${identity(value)}`);
+          emit(`f${identity(value)}`);
           // A class's static fields are memory too; plain functions are only compared by identity.
           if (seen.has(value) || !/^class[\s{]/.test(Function.prototype.toString.call(value))) return;
           seen.add(value);
@@ -88,61 +88,61 @@ export class MemoryProbe {
           return;
       }
       if (value === null) {
-        parts.push('null');
+        emit('null');
         return;
       }
       const object = value as object;
       if ((object as Record<symbol, unknown>)[WORLD]) {
-        parts.push('world');
+        emit('world');
         return;
       }
       const id = identity(object);
       if (seen.has(object)) {
-        parts.push(`ref${id}`);
+        emit(`ref${id}`);
         return;
       }
       seen.add(object);
       if (object instanceof Promise || object instanceof WeakMap || object instanceof WeakSet || object instanceof WeakRef) {
-        parts.push(`o${id}`);
+        emit(`o${id}`);
         return;
       }
       if (object instanceof Date) {
-        parts.push(`date:${object.getTime()}`);
+        emit(`date:${object.getTime()}`);
         return;
       }
       if (object instanceof Map) {
-        parts.push(`map${id}(`);
+        emit(`map${id}(`);
         for (const [k, v] of object) {
           visit(k);
           visit(v);
         }
-        parts.push(')');
+        emit(')');
         return;
       }
       if (object instanceof Set) {
-        parts.push(`set${id}(`);
+        emit(`set${id}(`);
         for (const v of object) visit(v);
-        parts.push(')');
+        emit(')');
         return;
       }
-      parts.push(`obj${id}(`);
+      emit(`obj${id}(`);
       visitProperties(object);
-      parts.push(')');
+      emit(')');
     };
     // Own enumerable fields (class fields, TS `private` ones included): Object.entries is far
     // cheaper than reading every descriptor, and own enumerable accessors are rare.
     const visitProperties = (object: object, skip?: Set<string>) => {
       for (const [key, value] of Object.entries(object)) {
         if (skip?.has(key)) continue;
-        parts.push(key);
+        emit(key);
         visit(value);
       }
     };
     try {
       for (const subject of this.subjects()) visit(subject);
       for (const module of moduleStates()) {
-        parts.push(`module:${module.id}`);
-        if (module.opaque) parts.push(`opaque:${++this.opaqueTick}`);
+        emit(`module:${module.id}`);
+        if (module.opaque) emit(`opaque:${++this.opaqueTick}`);
         // The bindings one by one: the array read() returns is new every time.
         else for (const binding of module.read()) visit(binding);
       }
