@@ -128,7 +128,7 @@ async function runOnce(scenario: Scenario, chooser: Chooser, arrivals: 'explored
       );
     // Taken once the scenario has built its world (and tracked the implementation).
     let before: string | undefined;
-    let released: { key: string; operation: number; touches: PendingTransition['touches'] } | undefined;
+    let released: { key: string; operation: number; thread: string; touches: PendingTransition['touches'] } | undefined;
     let idleRounds = 0;
     for (let depth = 0; ; ) {
       await controller.quiesce();
@@ -169,7 +169,7 @@ async function runOnce(scenario: Scenario, chooser: Chooser, arrivals: 'explored
       const transition = controller.release(key);
       result.schedule.push(key);
       result.operations.push(transition.operation);
-      released = { key, operation: transition.operation, touches: transition.touches };
+      released = { key, operation: transition.operation, thread: transition.thread, touches: transition.touches };
     }
     result.complete = true;
     if (scenarioError !== undefined) result.failure = scenarioError;
@@ -189,8 +189,8 @@ async function runOnce(scenario: Scenario, chooser: Chooser, arrivals: 'explored
 interface SearchNode {
   /** Keys enabled at this point, in order. */
   enabled: string[];
-  /** The operation of each enabled key. */
-  operations: Map<string, number>;
+  /** The strand of each enabled key. */
+  threads: Map<string, string>;
   /**
    * Keys that must be explored from here (DPOR): the first choice, plus every transition
    * found racing with a later one of this ordering.
@@ -231,8 +231,8 @@ class SleepSetSearch implements Chooser {
     const candidates = keys.filter((key) => !sleep.has(key));
     if (candidates.length === 0) return null;
     const chosen = preferred(candidates, enabled, last);
-    const operations = new Map(enabled.map((transition) => [transition.key, transition.operation]));
-    this.nodes[depth] = { enabled: keys, operations, backtrack: new Set([chosen]), sleep, done: new Map(), chosen };
+    const threads = new Map(enabled.map((transition) => [transition.key, transition.thread]));
+    this.nodes[depth] = { enabled: keys, threads, backtrack: new Set([chosen]), sleep, done: new Map(), chosen };
     this.nodes.length = depth + 1;
     this.firstLength = Math.max(this.firstLength, depth + 1);
     return chosen;
@@ -259,27 +259,27 @@ class SleepSetSearch implements Chooser {
    */
   private addRaces(): void {
     const events = this.nodes.filter((node) => node.footprint).map((node) => node.footprint!);
-    const clocks: Map<number, number>[] = [];
-    const lastOfOperation = new Map<number, number>();
+    const clocks: Map<string, number>[] = [];
+    const lastOfThread = new Map<string, number>();
     events.forEach((event, j) => {
-      const previous = lastOfOperation.get(event.operation);
+      const previous = lastOfThread.get(event.thread);
       const clock = new Map(previous === undefined ? [] : clocks[previous]!);
       for (let i = j - 1; i >= 0; i--) {
         const earlier = events[i]!;
-        if (earlier.operation === event.operation || independent(earlier, event)) continue;
-        if ((clock.get(earlier.operation) ?? -1) >= i) continue;
-        this.backtrackBefore(i, event.operation);
-        for (const [operation, index] of clocks[i]!) clock.set(operation, Math.max(clock.get(operation) ?? -1, index));
+        if (earlier.thread === event.thread || independent(earlier, event)) continue;
+        if ((clock.get(earlier.thread) ?? -1) >= i) continue;
+        this.backtrackBefore(i, event.thread);
+        for (const [thread, index] of clocks[i]!) clock.set(thread, Math.max(clock.get(thread) ?? -1, index));
       }
-      clock.set(event.operation, j);
+      clock.set(event.thread, j);
       clocks[j] = clock;
-      lastOfOperation.set(event.operation, j);
+      lastOfThread.set(event.thread, j);
     });
   }
 
-  private backtrackBefore(depth: number, operation: number): void {
+  private backtrackBefore(depth: number, thread: string): void {
     const node = this.nodes[depth]!;
-    const own = node.enabled.filter((key) => node.operations.get(key) === operation);
+    const own = node.enabled.filter((key) => node.threads.get(key) === thread);
     for (const key of own.length > 0 ? own : node.enabled) node.backtrack.add(key);
   }
 
@@ -318,7 +318,7 @@ function preferred(candidates: string[], enabled: readonly PendingTransition[], 
  */
 class PctChooser implements Chooser {
   private readonly random: () => number;
-  private readonly priorities = new Map<number, number>();
+  private readonly priorities = new Map<string, number>();
   private readonly changePoints: Set<number>;
   private lowered = 0;
 
@@ -330,11 +330,11 @@ class PctChooser implements Chooser {
 
   choose(enabled: readonly PendingTransition[], depth: number): string | null {
     for (const transition of enabled) {
-      if (!this.priorities.has(transition.operation)) this.priorities.set(transition.operation, 1_000 + this.random());
+      if (!this.priorities.has(transition.thread)) this.priorities.set(transition.thread, 1_000 + this.random());
     }
     let best = enabled[0]!;
-    for (const transition of enabled) if (this.priorities.get(transition.operation)! > this.priorities.get(best.operation)!) best = transition;
-    if (this.changePoints.has(depth)) this.priorities.set(best.operation, -++this.lowered);
+    for (const transition of enabled) if (this.priorities.get(transition.thread)! > this.priorities.get(best.thread)!) best = transition;
+    if (this.changePoints.has(depth)) this.priorities.set(best.thread, -++this.lowered);
     return best.key;
   }
 

@@ -25,6 +25,14 @@ export interface PendingTransition {
   operation: number;
   /** The operation's n-th wait. */
   sequence: number;
+  /**
+   * The strand of the operation this wait belongs to ("<operation>/<n>"): program order holds
+   * within a strand. An operation has one strand while it awaits each call before the next;
+   * a call it does not await (a floating write) or calls it awaits together (Promise.all)
+   * leave several waits pending at once, each on a strand of its own, and those are explored
+   * in every order like waits of different operations.
+   */
+  thread: string;
   kind: TransitionKind;
   description: string;
   touches: readonly Touch[];
@@ -35,6 +43,7 @@ export interface PendingTransition {
 export interface Footprint {
   key: string;
   operation: number;
+  thread: string;
   touches: readonly Touch[];
   memoryWrite: boolean;
 }
@@ -53,11 +62,11 @@ export function touchesConflict(a: readonly Touch[], b: readonly Touch[]): boole
 
 /**
  * Two transitions are independent when running them in either order leads to the same
- * state: different operations, no conflicting touches, and neither changed in-process
- * memory (which every transition may read).
+ * state: different strands (operations, or waits one operation left pending together), no
+ * conflicting touches, and neither changed in-process memory (which every transition may read).
  */
 export function independent(a: Footprint, b: Footprint): boolean {
-  if (a.operation === b.operation) return false;
+  if (a.thread === b.thread) return false;
   if (a.memoryWrite || b.memoryWrite) return false;
   return !touchesConflict(a.touches, b.touches);
 }
@@ -99,8 +108,12 @@ export class Controller {
     const n = this.requests.get(operation) ?? 0;
     this.requests.set(operation, n + 1);
     const key = `${operation}.${n}`;
+    // The lowest strand none of the operation's pending waits is on: 0 for code that awaits
+    // each call in turn, another one for a wait requested while an earlier one still pends.
+    let strand = 0;
+    while (this.pending.some((p) => p.operation === operation && p.thread === `${operation}/${strand}`)) strand += 1;
     // Kept in (operation, sequence) order: the explorer reads it at every choice.
-    const transition = { key, operation, sequence: n, kind, description, touches, release };
+    const transition = { key, operation, sequence: n, thread: `${operation}/${strand}`, kind, description, touches, release };
     let index = this.pending.length;
     while (index > 0 && (this.pending[index - 1]!.operation > operation || (this.pending[index - 1]!.operation === operation && this.pending[index - 1]!.sequence > n))) index -= 1;
     this.pending.splice(index, 0, transition);

@@ -169,6 +169,39 @@ describe('explore: every ordering, arrivals included', () => {
     expect(Date.now() - startedAt).toBeLessThan(10_000);
   });
 
+  it('explores a write the operation does not await against its own next steps (a floating write)', async () => {
+    // save() starts the write and returns at once: the read that follows may reach the store
+    // first, which only an ordering that reorders two waits of one operation shows.
+    class FloatingSave {
+      constructor(private readonly store: FakeStore<number>) {}
+      async save(value: number): Promise<void> {
+        void this.store.set('n', value);
+      }
+      async saveThenRead(value: number): Promise<number | undefined> {
+        await this.save(value);
+        return this.store.get('n');
+      }
+    }
+    class AwaitedSave extends FloatingSave {
+      override async save(value: number): Promise<void> {
+        await (this as unknown as { store: FakeStore<number> }).store.set('n', value);
+      }
+    }
+    const scenario = (make: (store: FakeStore<number>) => FloatingSave) =>
+      explore({}, async (env) => {
+        const store = new FakeStore<number>(env, 'counter');
+        const saver = env.track(make(store));
+        const [read] = await env.outcomes([env.run('save then read', () => saver.saveThenRead(5))]);
+        expectThat(read!.status === 'fulfilled' && read!.value === 5, 'a saved value was not there when read right after saving');
+      });
+    const error = await scenario((store) => new FloatingSave(store)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LearnerFailure);
+    // The failing ordering: the read ran while the write was still on its way.
+    expect((error as LearnerFailure).details.interleaving).toEqual(['save then read arrives', 'save then read: counter.get("n")', 'save then read returned nothing']);
+    await expect(scenario((store) => new AwaitedSave(store))).resolves.toBeUndefined();
+    expect(lastExploration()).toMatchObject({ mode: 'exhaustive', orderings: 1 });
+  });
+
   it('runs a call awaited outside env.run as part of the test', async () => {
     await explore({}, async (env) => {
       const store = new FakeStore<number>(env, 'counter');
