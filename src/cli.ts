@@ -140,11 +140,12 @@ Examples:
     .option('--json', 'print JSON')
     .option('-v, --verbose', 'list every fixture and how each race test was explored')
     .option('--watch', 're-validate whenever a file of the exercise or its reference is saved')
-    .addHelpText('after', '\nExamples:\n  $ bugbash author validate --all --sets ./my-set\n  $ bugbash author validate refund-queue --sets ./my-set --watch --runs 1')
+    .option('--mutate', 'also run the mutation gate: the hidden tests must kill the share of mutants of the reference that exercise.json asks (default 90 %)')
+    .addHelpText('after', '\nExamples:\n  $ bugbash author validate --all --sets ./my-set\n  $ bugbash author validate refund-queue --sets ./my-set --mutate\n  $ bugbash author validate refund-queue --sets ./my-set --watch --runs 1')
     .action((ids: string[], options) => run(async (context) => (await import('./commands/author.js')).authorValidateCommand(context, ids, options)));
   author
     .command('mutate <id>')
-    .description('mutation-test the hidden suites: mutants of the reference that no test kills')
+    .description('mutation-test the hidden suites: mutants of the reference that no test kills (exit 1 below the gate)')
     .option('--json', 'print JSON')
     .option('--max <n>', 'at most this many mutants', (value) => Number.parseInt(value, 10))
     .addHelpText('after', '\nExample:\n  $ bugbash author mutate payment-processor')

@@ -7,6 +7,14 @@ export interface Mutant {
   operator: string;
   description: string;
   line: number;
+  /**
+   * A name that survives unrelated edits, for marking a mutant equivalent in exercise.json:
+   * `<file> · <the mutated line, trimmed> · <description>` (and ` · #2`, … when a line has the
+   * same mutation twice).
+   */
+  key: string;
+  /** Why the author marked it equivalent with a `// mutate-ignore: <why>` comment, if they did. */
+  ignored?: string;
   start: number;
   end: number;
   replacement: string;
@@ -28,10 +36,17 @@ const LOGICAL: Record<string, string> = { '&&': '||', '||': '&&' };
 export function generateMutants(morph: TsMorph, file: string, sourceFile: SourceFile, firstId = 0): Mutant[] {
   const { Node, SyntaxKind } = morph;
   const text = sourceFile.getFullText();
+  const lines = text.split('\n');
   const mutants: Mutant[] = [];
+  const keys = new Map<string, number>();
   const add = (operator: string, node: Node | { getStart(): number; getEnd(): number }, replacement: string, description: string, start = node.getStart(), end = node.getEnd()) => {
     if (text.slice(start, end) === replacement) return;
-    mutants.push({ id: firstId + mutants.length, file, operator, description, line: sourceFile.getLineAndColumnAtPos(start).line, start, end, replacement });
+    const line = sourceFile.getLineAndColumnAtPos(start).line;
+    const base = `${file} · ${short(lines[line - 1]!.replace(IGNORE, ''), 90)} · ${description}`;
+    const seen = (keys.get(base) ?? 0) + 1;
+    keys.set(base, seen);
+    const ignored = ignoreReason(lines, line);
+    mutants.push({ id: firstId + mutants.length, file, operator, description, line, key: seen === 1 ? base : `${base} · #${seen}`, ...(ignored ? { ignored } : {}), start, end, replacement });
   };
 
   sourceFile.forEachDescendant((node) => {
@@ -74,9 +89,20 @@ export function applyMutant(text: string, mutant: Mutant): string {
   return text.slice(0, mutant.start) + mutant.replacement + text.slice(mutant.end);
 }
 
-function short(code: string): string {
+function short(code: string, max = 70): string {
   const line = code.replace(/\s+/g, ' ').trim();
-  return line.length > 70 ? `${line.slice(0, 67)}...` : line;
+  return line.length > max ? `${line.slice(0, max - 3)}...` : line;
+}
+
+/** `// mutate-ignore: <why>` at the end of the mutated line, or alone on the line above it. */
+const IGNORE = /\/\/\s*mutate-ignore:\s*(.*)$/;
+
+function ignoreReason(lines: string[], line: number): string | undefined {
+  const own = IGNORE.exec(lines[line - 1] ?? '');
+  if (own) return own[1]!.trim() || 'marked equivalent';
+  const above = lines[line - 2] ?? '';
+  const match = IGNORE.exec(above);
+  return match && above.trim().startsWith('//') ? match[1]!.trim() || 'marked equivalent' : undefined;
 }
 
 function isStringy(node: Node): boolean {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { exerciseHunks, loadExercise, type Exercise, type ExerciseSet } from '../catalog/catalog.js';
 import { serve } from '../catalog/markers.js';
-import { markValidated } from '../catalog/stamp.js';
+import { markValidated, type StampedMutation } from '../catalog/stamp.js';
 import { ExerciseFormatError } from '../errors.js';
 import { CodeChecker } from '../grading/code-check.js';
 import { gradeAll } from '../grading/grade.js';
@@ -10,6 +10,7 @@ import { fixtureImplementation, referenceImplementation, starterImplementation, 
 import { loadFixtures, type Fixture } from '../catalog/fixtures.js';
 import type { CheckResult, TestExploration } from '../grading/verdict.js';
 import { emphasisWarnings } from './emphasis.js';
+import { mutateExercise, type MutationReport } from './mutate.js';
 import { checkHiddenTypes, hiddenSourceFiles } from './hidden-check.js';
 import { hiddenImportProblems } from './hidden-imports.js';
 import { forAuthor } from './voice.js';
@@ -22,6 +23,8 @@ export interface ValidateOptions {
   budgetSeconds?: number;
   /** Extra words that must not appear in served code. */
   leakWords?: string[];
+  /** Also run the mutation gate (`--mutate`): mutants of the reference the hidden tests must kill. */
+  mutate?: boolean;
   onStep?: (step: string) => void;
 }
 
@@ -58,6 +61,8 @@ export interface ValidationReport {
   /** How the reference's race tests were explored (exhaustive proof or sampled). */
   exploration: TestExploration[];
   referenceRuns: number;
+  /** The mutation gate, when validate ran with --mutate (and everything else was sound). */
+  mutation?: MutationReport;
   timings: { implementation: string; seconds: number }[];
   durationMs: number;
 }
@@ -72,8 +77,9 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
     report.errors = report.errors.map(forAuthor);
     report.warnings = report.warnings.map(forAuthor);
     report.ok = report.errors.length === 0;
-    // Only a complete validation lets an external set be served.
-    if (report.ok && loaded && report.referenceRuns > 0 && !loaded.set.bundled) markValidated(loaded);
+    // Only a complete validation lets an external set be served. The bundled set is stamped
+    // too: npm test refuses a bundled exercise edited since its last validation with --mutate.
+    if (report.ok && loaded && report.referenceRuns > 0) markValidated(loaded, report.mutation && stampedMutation(report.mutation));
     report.durationMs = Date.now() - startedAt;
     return report;
   };
@@ -211,6 +217,12 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
       );
     }
   }
+  if (options.mutate && report.errors.length === 0) {
+    step('mutation gate: mutants of the reference, each graded like a learner\'s fix');
+    report.mutation = await mutateExercise(exercise);
+    report.errors.push(...mutationProblems(exercise, report.mutation));
+    report.warnings.push(...mutationWarnings(report.mutation));
+  }
   const budget = options.budgetSeconds ?? 10;
   const duration = (ms: number) => (ms < 1_000 ? `${ms} ms` : `${(ms / 1_000).toFixed(1)} s`);
   for (const result of results!) {
@@ -219,6 +231,25 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
     report.warnings.push(`the hidden tests of ${result.implementation} took ${duration(result.testsMs)}, over the ${budget} s budget; slowest: ${slowest}`);
   }
   return finish();
+}
+
+function stampedMutation(mutation: MutationReport): StampedMutation {
+  return { score: mutation.score, threshold: mutation.threshold, passed: mutation.passed, mutants: mutation.total - mutation.equivalent, survived: mutation.survived, equivalent: mutation.equivalent };
+}
+
+function mutationProblems(exercise: Exercise, mutation: MutationReport): string[] {
+  if (mutation.passed) return [];
+  const survivors = mutation.survivors.map((survivor) => `${path.join(exercise.solutionDir, survivor.mutant.file)}:${survivor.mutant.line} ${survivor.mutant.description} (key "${survivor.mutant.key}")`);
+  return [
+    `the mutation score of the hidden tests is ${mutation.score.toFixed(1)}%, below the ${mutation.threshold}% gate (exercise.json → mutation.threshold): ${mutation.survived} of ${mutation.total - mutation.equivalent} mutants of the reference survive every hidden test: ${survivors.join('; ')}. Each is a change a learner's code could make unnoticed: add a hidden test that fails on it, or, if no behaviour the brief fixes can tell it from the reference, mark it equivalent with a "// mutate-ignore: <why>" comment on its line or exercise.json → mutation.equivalent [{ "mutant": "<key>", "why": "…" }] (\`bugbash author mutate ${exercise.id}\` shows each as a diff)`,
+  ];
+}
+
+function mutationWarnings(mutation: MutationReport): string[] {
+  return [
+    ...mutation.killedEquivalents.map((result) => `the mutant "${result.mutant.key}" is marked equivalent ("${result.equivalent}"), yet the hidden test${result.killedBy.length > 1 ? 's' : ''} of ${result.killedBy.join(', ')} kill it: it is not equivalent; remove the mark`),
+    ...mutation.unknownMarks.map((key) => `exercise.json → mutation.equivalent names "${key}", which is no mutant of the reference (the line changed?): update the key from \`author mutate\`, or remove the mark`),
+  ];
 }
 
 /** Timing sources a hidden test must not depend on: verdicts would change with machine load. */

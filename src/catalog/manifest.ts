@@ -34,6 +34,21 @@ export const bugSchema = z.object({
   explanation: z.string().min(20, 'must explain what was wrong, why it matters in production and how the reference fixes it'),
 });
 
+/** The mutation gate of `author validate --mutate` (docs/authoring.md, "Mutation score as a gate"). */
+export const mutationSchema = z.object({
+  threshold: z.number().min(0, 'must be a percentage from 0 to 100').max(100, 'must be a percentage from 0 to 100').optional(),
+  equivalent: z
+    .array(
+      z.object({
+        mutant: z.string().min(3, 'must be the mutant\'s key as `author mutate` prints it'),
+        why: z.string().min(10, 'must say in a sentence why no behaviour the brief fixes can tell the mutant from the reference'),
+      }),
+    )
+    .optional(),
+});
+
+export const DEFAULT_MUTATION_THRESHOLD = 90;
+
 export const manifestSchema = z
   .object({
     id,
@@ -44,6 +59,7 @@ export const manifestSchema = z
     files: z.array(relativeFile).min(1, 'must list the served files (paths relative to starter/)'),
     timeLimitMinutes: z.number().int().positive().max(240),
     bugs: z.array(bugSchema).min(1, 'must declare at least one bug'),
+    mutation: mutationSchema.optional(),
   })
   .superRefine((manifest, context) => {
     const seen = new Set<string>();
@@ -75,6 +91,8 @@ const FIELD_PURPOSE: Record<string, string> = {
   'bugs[].title': 'the title a learner sees once the bug is fixed',
   'bugs[].category': `the kind of bug (${BUG_CATEGORIES.join(', ')})`,
   'bugs[].hints': 'the hints `bugbash hint` shows one at a time, from vague to specific',
+  'mutation.equivalent[].mutant': "the surviving mutant's key, as `author mutate` prints it",
+  'mutation.equivalent[].why': 'why the mutant cannot change any behaviour the brief fixes',
   'bugs[].explanation': 'what was wrong, why it matters in production and how the reference fixes it, shown once the bug is fixed',
 };
 

@@ -35,14 +35,28 @@ export function stampPath(exercise: Pick<Exercise, 'dir'>): string {
   return path.join(exercise.dir, STAMP_FILE);
 }
 
-interface Stamp {
-  fingerprint: string;
+/** What the mutation gate found when the stamped files were validated with --mutate. */
+export interface StampedMutation {
+  score: number;
+  threshold: number;
+  passed: boolean;
+  /** Mutants counted (not marked equivalent), and how many of them survived. */
+  mutants: number;
+  survived: number;
+  equivalent: number;
 }
 
-function readStamp(exercise: Located): Stamp | undefined {
+export interface Stamp {
+  fingerprint: string;
+  mutation?: StampedMutation;
+}
+
+export function readStamp(exercise: Located): Stamp | undefined {
   try {
     const parsed = JSON.parse(readFileSync(stampPath(exercise), 'utf8')) as Partial<Stamp>;
-    return typeof parsed.fingerprint === 'string' ? { fingerprint: parsed.fingerprint } : undefined;
+    if (typeof parsed.fingerprint !== 'string') return undefined;
+    const mutation = parsed.mutation && typeof parsed.mutation.score === 'number' ? parsed.mutation : undefined;
+    return { fingerprint: parsed.fingerprint, ...(mutation ? { mutation } : {}) };
   } catch {
     return undefined;
   }
@@ -61,12 +75,20 @@ export function isValidated(exercise: Located): boolean {
   return stampState(exercise) === 'validated';
 }
 
-/** Written only after a complete, successful validation. Deterministic: re-validating unchanged files rewrites the same bytes. */
-export function markValidated(exercise: Located & Pick<Exercise, 'id'>): void {
+/**
+ * Written only after a complete, successful validation. Deterministic: re-validating unchanged
+ * files rewrites the same bytes. A validation without --mutate keeps the mutation result of
+ * the same files, if an earlier one recorded it.
+ */
+export function markValidated(exercise: Located & Pick<Exercise, 'id'>, mutation?: StampedMutation): void {
+  const fingerprint = exerciseFingerprint(exercise);
+  const previous = readStamp(exercise);
+  const kept = mutation ?? (previous?.fingerprint === fingerprint ? previous.mutation : undefined);
   const stamp = {
     exercise: exercise.id,
-    fingerprint: exerciseFingerprint(exercise),
-    about: `written by \`bugbash author validate\`: the sha256 of every file of exercises/${exercise.id}/ (except NOTES.md and this file) and of solutions/${exercise.id}/. Any edit needs a new validation.`,
+    fingerprint,
+    ...(kept ? { mutation: kept } : {}),
+    about: `written by \`bugbash author validate\`: the sha256 of every file of exercises/${exercise.id}/ (except NOTES.md and this file) and of solutions/${exercise.id}/${kept ? ', and what the mutation gate (--mutate) found for exactly those files' : ''}. Any edit needs a new validation.`,
   };
   writeFileSync(stampPath(exercise), `${JSON.stringify(stamp, null, 2)}\n`);
 }

@@ -7,7 +7,7 @@ import { style } from '../report/style.js';
 import { renderValidation } from '../report/validation.js';
 import type { CommandContext } from './context.js';
 
-type ValidateCommandOptions = { all?: boolean; runs?: number; budget?: number; json?: boolean; verbose?: boolean; watch?: boolean };
+type ValidateCommandOptions = { all?: boolean; runs?: number; budget?: number; json?: boolean; verbose?: boolean; watch?: boolean; mutate?: boolean };
 
 export async function authorValidateCommand(context: CommandContext, ids: string[], options: ValidateCommandOptions): Promise<number> {
   if (options.watch) return authorValidateWatch(context, ids, options);
@@ -28,6 +28,7 @@ export async function authorValidateCommand(context: CommandContext, ids: string
     const report = await validateExercise(target.set, target.id, {
       runs: options.runs,
       budgetSeconds: options.budget,
+      mutate: options.mutate,
       onStep: options.json ? undefined : (step) => process.stderr.write(style.dim(`  ${step}\n`)),
     });
     reports.push(report);
@@ -79,7 +80,7 @@ export async function authorMutateCommand(context: CommandContext, id: string, o
   });
   if (progress) process.stderr.write('\n');
   context.print(options.json ? JSON.stringify(report, null, 2) : renderMutation(report));
-  return 0;
+  return report.passed ? 0 : 1;
 }
 
 /** Validates, then again on every save under the exercises' folders and references, until Ctrl-C. */
@@ -103,7 +104,7 @@ async function authorValidateWatch(context: CommandContext, ids: string[], optio
     if (changed.length > 0) context.print(style.dim(`\nchanged: ${[...new Set(changed.map((file) => path.relative(process.cwd(), file)))].join(', ')}`));
     const reports = [];
     for (const target of affected) {
-      const report = await validateExercise(target.set, target.id, { runs: options.runs, budgetSeconds: options.budget, onStep: options.json ? undefined : (step) => process.stderr.write(style.dim(`  ${step}\n`)) });
+      const report = await validateExercise(target.set, target.id, { runs: options.runs, budgetSeconds: options.budget, mutate: options.mutate, onStep: options.json ? undefined : (step) => process.stderr.write(style.dim(`  ${step}\n`)) });
       reports.push(report);
       context.print(options.json ? JSON.stringify(report) : renderValidation(report, options.verbose));
     }

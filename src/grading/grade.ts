@@ -22,9 +22,11 @@ export interface GradeOptions {
   perturb?: boolean;
   /** Run each file's tests in a shuffled order (validate's state-reuse check). */
   shuffle?: boolean;
+  /** Skip the rest of a file's tests after a failure (the mutation gate only asks "killed?"). */
+  bail?: boolean;
 }
 
-export function suiteJob(exercise: Exercise, implementations: Implementation[], repeat = 1, perturb = false, shuffle = false): SuiteJob {
+export function suiteJob(exercise: Exercise, implementations: Implementation[], options: Pick<GradeOptions, 'repeat' | 'perturb' | 'shuffle' | 'bail'> = {}): SuiteJob {
   return {
     root: exercise.dir,
     include: hiddenSuites(exercise).map((file) => `hidden/${file.split(path.sep).join('/')}`),
@@ -32,9 +34,10 @@ export function suiteJob(exercise: Exercise, implementations: Implementation[], 
     referenceDir: exercise.solutionDir,
     implementations: implementations.map(({ name, dir }) => ({ name, dir })),
     cacheDir: path.join(cacheRoot(), 'vite'),
-    repeat,
-    perturb,
-    shuffle,
+    repeat: options.repeat ?? 1,
+    perturb: options.perturb ?? false,
+    shuffle: options.shuffle ?? false,
+    bail: options.bail ?? false,
   };
 }
 
@@ -58,7 +61,7 @@ export async function gradeAll(exercise: Exercise, implementations: Implementati
     // The suites start at once and the type check runs beside them: on two cores a check
     // costs the longer of the two, not their sum. Code that does not compile is not graded:
     // its run is stopped as soon as the checker says so.
-    const running = host.run(suiteJob(exercise, implementations, repeat, options.perturb, options.shuffle));
+    const running = host.run(suiteJob(exercise, implementations, options));
     const checker = options.checker ?? new CodeChecker(exercise);
     const codeProblems = new Map<string, CodeProblem[]>();
     if (!options.skipCodeCheck) {
@@ -202,6 +205,7 @@ function failureFor(record: TestRecord, implDir: string, loadFailure: string | u
   if (record.state === 'stuck') {
     return { test: record.name, kind: 'stuck', symptom: 'never finished: your code ran synchronously without ever returning (an infinite loop?), so the run was stopped' };
   }
+  if (record.state === 'skipped') return { test: record.name, kind: 'not-run', symptom: 'not run: skipped after an earlier test of its file failed' };
   if (record.state === 'not-run' || record.state === 'pending') {
     return { test: record.name, kind: 'not-run', symptom: loadFailure ? `not run: loading your code failed (${loadFailure})` : 'not run: the run was stopped before this test' };
   }

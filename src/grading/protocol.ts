@@ -20,6 +20,11 @@ export interface SuiteJob {
   perturb?: boolean;
   /** Run the tests of each file in a shuffled order, with a fixed seed (validate's state-reuse check). */
   shuffle?: boolean;
+  /**
+   * Skip the rest of a file's tests once one of them failed (the mutation gate: a mutant is
+   * killed by its first failing test, and only that it is killed matters).
+   */
+  bail?: boolean;
 }
 
 export type TestState = 'passed' | 'failed' | 'skipped' | 'pending';

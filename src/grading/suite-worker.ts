@@ -175,6 +175,7 @@ function prepare(job: SuiteJob): Promise<TestSpecification[]> {
     currentJob = job;
     // Read by the harness in vitest's workers, which inherit this environment.
     if (job.perturb) process.env.BUGBASH_PERTURB = '1';
+    if (job.bail) process.env.BUGBASH_BAIL = '1';
     const { createVitest } = await import('vitest/node');
     vitest = await createVitest(
       'test',

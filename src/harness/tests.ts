@@ -126,9 +126,14 @@ const PERTURBED = process.env.BUGBASH_PERTURB === '1';
 const PERTURBED_ID_OFFSET = 7;
 const PERTURBED_RANDOM_STATE = 97;
 
+/** The mutation gate: once a test of this file failed, the file's other tests are skipped. */
+const BAIL = process.env.BUGBASH_BAIL === '1';
+let failedInThisFile = false;
+
 function define(meta: HiddenTestMeta, name: string, body: () => Promise<void> | void, options: HiddenTestOptions): void {
   const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
-  test(name, { meta: meta as never, timeout: timeout + VITEST_TIMEOUT_SLACK_MS }, async ({ task }) => {
+  test(name, { meta: meta as never, timeout: timeout + VITEST_TIMEOUT_SLACK_MS }, async ({ task, skip }) => {
+    if (BAIL && failedInThisFile) return skip('an earlier test of this file failed');
     liveEnvs.clear();
     exitCalls.length = 0;
     recorded = [];
@@ -148,6 +153,7 @@ function define(meta: HiddenTestMeta, name: string, body: () => Promise<void> | 
         throw new LearnerFailure({ symptom: `your code called process.exit(${exitCalls[0] ?? ''}): library code must report errors, never end the process` });
       }
     } catch (error) {
+      failedInThisFile = true;
       (task.meta as unknown as HiddenTestMeta).bugbashFailure = failureReport(error);
       throw error;
     } finally {

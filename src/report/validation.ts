@@ -50,6 +50,12 @@ export function renderValidation(report: ValidationReport, verbose = false): str
       }
     }
   }
+  if (report.mutation) {
+    const m = report.mutation;
+    const line = `  mutation gate: ${m.score.toFixed(1)}% of ${m.total - m.equivalent} mutants killed${m.equivalent ? ` (${m.equivalent} marked equivalent)` : ''}, gate ${m.threshold}%, ${(m.durationMs / 1000).toFixed(1)} s`;
+    out.push(m.passed ? line : style.bad(line));
+    if (verbose) for (const survivor of m.survivors) out.push(style.dim(`    survived: ${survivor.mutant.key}`));
+  }
   if (report.timings.length > 0) {
     const slowest = [...report.timings].sort((a, b) => b.seconds - a.seconds)[0]!;
     out.push(style.dim(`  all implementations graded in one vitest run; the slowest spent ${slowest.seconds.toFixed(1)} s in tests (${slowest.implementation})`));
