@@ -31,6 +31,14 @@ export class StoreUnavailableError extends Error {
  * writes, and values are copied in and out, as a real store would: mutating an object you
  * read does not change what is stored.
  */
+/** How a store's rows read in traces: by default the whole row as JSON, cut at 72 characters. */
+export interface FakeStoreOptions<V> {
+  /** Only these fields of a row, in this order (e.g. ["status", "amount_received"]). */
+  fields?: readonly (keyof V & string)[];
+  /** Or any description of a row: a string is shown as it is, anything else as JSON. */
+  describe?: (row: V) => unknown;
+}
+
 export class FakeStore<V> {
   private readonly rows = new Map<string, V>();
   private readonly faults: (StoreFault & { left: number })[] = [];
@@ -39,9 +47,21 @@ export class FakeStore<V> {
     private readonly env: Env,
     readonly name: string,
     initial: Record<string, V> = {},
+    private readonly options: FakeStoreOptions<V> = {},
   ) {
     markWorld(this);
     for (const [key, value] of Object.entries(initial)) this.rows.set(key, structuredClone(value));
+  }
+
+  private describeRow(row: V): string {
+    if (row === undefined || row === null) return describeValue(row);
+    const { describe, fields } = this.options;
+    if (describe) {
+      const described = describe(row);
+      return typeof described === 'string' ? described : describeValue(described);
+    }
+    if (fields && typeof row === 'object') return describeValue(Object.fromEntries(fields.map((field) => [field, row[field]])));
+    return describeValue(row);
   }
 
   /** Plans faults: the next matching calls fail (or land and then fail), as a flaky network would. */
@@ -56,7 +76,7 @@ export class FakeStore<V> {
 
   set(key: string, value: V): Promise<void> {
     const stored = structuredClone(value);
-    return this.call('set', key, `${this.name}.set(${JSON.stringify(key)}, ${describeValue(value)})`, true, () => {
+    return this.call('set', key, `${this.name}.set(${JSON.stringify(key)}, ${this.describeRow(value)})`, true, () => {
       this.rows.set(key, stored);
     });
   }
@@ -70,7 +90,7 @@ export class FakeStore<V> {
   /** Atomically inserts `value` unless the key exists; true when this call inserted it. */
   setIfAbsent(key: string, value: V): Promise<boolean> {
     const stored = structuredClone(value);
-    return this.call('setIfAbsent', key, `${this.name}.setIfAbsent(${JSON.stringify(key)}, ${describeValue(value)})`, true, () => {
+    return this.call('setIfAbsent', key, `${this.name}.setIfAbsent(${JSON.stringify(key)}, ${this.describeRow(value)})`, true, () => {
       if (this.rows.has(key)) return false;
       this.rows.set(key, stored);
       return true;
@@ -85,7 +105,7 @@ export class FakeStore<V> {
   compareAndSet(key: string, expected: V | undefined, next: V): Promise<boolean> {
     const stored = structuredClone(next);
     const wanted = canonical(expected);
-    return this.call('compareAndSet', key, `${this.name}.compareAndSet(${JSON.stringify(key)}, ${describeValue(next)})`, true, () => {
+    return this.call('compareAndSet', key, `${this.name}.compareAndSet(${JSON.stringify(key)}, ${this.describeRow(next)})`, true, () => {
       if (canonical(this.rows.get(key)) !== wanted) return false;
       this.rows.set(key, stored);
       return true;

@@ -7,7 +7,7 @@ export { default as fc } from 'fast-check';
 export { describe, beforeEach, afterEach, expect } from 'vitest';
 export { bug, guard, failureReport, type HiddenTestMeta, type HiddenTestOptions, type ExplorationRecord } from './tests.js';
 export { Env, describeValue, describeError, type RunOptions } from './env.js';
-export { FakeStore, FakeClock, StoreUnavailableError, type StoreFault } from './fakes.js';
+export { FakeStore, FakeClock, StoreUnavailableError, type FakeStoreOptions, type StoreFault } from './fakes.js';
 export { markWorld } from './memory.js';
 export { EVERYTHING, type Touch } from './schedule.js';
 export { explore, type ExploreOptions, type Exploration } from './explore.js';

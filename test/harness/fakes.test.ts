@@ -43,6 +43,19 @@ describe('FakeStore', () => {
     expect(store.peek('c1')?.balance).toBe(5);
   });
 
+  it('describes rows in traces by the fields the world names, or by its own description', async () => {
+    const env = new Env();
+    const long = { id: 'c1', balance: 40, note: 'a note long enough that the whole row would be cut in a trace line' };
+    await new FakeStore<Row>(env, 'cards', {}, { fields: ['balance'] }).set('c1', long);
+    await new FakeStore<Row>(env, 'ledger', {}, { describe: (row) => `${row.id} holds ${row.balance}` }).compareAndSet('c1', undefined, long);
+    await new FakeStore<Row>(env, 'plain').set('c1', long);
+    expect(env.trace).toEqual([
+      'cards.set("c1", {"balance":40})',
+      'ledger.compareAndSet("c1", c1 holds 40) → true',
+      `plain.set("c1", ${JSON.stringify(long).slice(0, 69)}...)`,
+    ]);
+  });
+
   it('setIfAbsent inserts once', async () => {
     const store = new FakeStore<number>(new Env(), 'keys');
     expect(await store.setIfAbsent('k', 1)).toBe(true);
