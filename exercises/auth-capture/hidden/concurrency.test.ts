@@ -205,3 +205,29 @@ guard('a confirm racing a cancel never leaves a hold on a canceled intent', asyn
     });
   });
 });
+
+bug('decline-leaves-processing', 'when a confirm answers card_declined, the intent already asks for a new payment method, whatever runs next', async () => {
+  // The decline's answer may reach the customer before or after any of the store's writes
+  // land, so the next confirm (with another card) is explored against each of them.
+  await explore({}, async (env) => {
+    const w = world(env);
+    const [outcome] = await env.outcomes([
+      env.run('confirm with a declined card, then again with another', async () => {
+        const created = await w.intents.create({ amount: 1000, currency: 'usd' });
+        const declined = await w.intents.confirm(created.id, { payment_method: DECLINED }).then(
+          () => 'confirmed',
+          (error: unknown) => errorCode(error),
+        );
+        if (declined !== 'card_declined') return `the declined card was answered with ${declined}`;
+        const retried = await w.intents.confirm(created.id, { payment_method: VISA });
+        const stored = w.store.peek(created.id);
+        return retried.status === 'requires_capture' && stored?.status === 'requires_capture' ? 'ok' : `the second confirm left the intent ${stored?.status}`;
+      }),
+    ]);
+    expectThat(
+      outcome!.status === 'fulfilled' && outcome!.value === 'ok',
+      "after a decline was answered, confirming again with another card failed or was undone: the decline's own write had not landed yet",
+      { actual: outcome!.status === 'fulfilled' ? outcome!.value : `failed with ${errorCode(outcome!.reason)}` },
+    );
+  });
+});

@@ -34,7 +34,9 @@ guard('amounts and currencies outside the limits are refused at creation', async
     [0, 'usd', 'amount_invalid'],
     [-500, 'usd', 'amount_invalid'],
     [Number.NaN, 'usd', 'amount_invalid'],
+    [1, 'usd', 'amount_too_small'],
     [49, 'usd', 'amount_too_small'],
+    [49, 'eur', 'amount_too_small'],
     [29, 'gbp', 'amount_too_small'],
     [100_000_000, 'usd', 'amount_too_large'],
     [1000, 'USD', 'currency_not_supported'],
@@ -43,7 +45,9 @@ guard('amounts and currencies outside the limits are refused at creation', async
   for (const [amount, currency, code] of cases) {
     await expectRejects(() => w.intents.create({ amount, currency }), code, `creating an intent for ${amount} ${currency} was not refused with ${code}`);
   }
-  await expectResolves(() => w.intents.create({ amount: 30, currency: 'gbp' }), 'an intent for 30 gbp (the minimum) was refused');
+  for (const [amount, currency] of [[50, 'usd'], [50, 'eur'], [30, 'gbp']] as const) {
+    await expectResolves(() => w.intents.create({ amount, currency }), `an intent for ${amount} ${currency} (the minimum) was refused`);
+  }
   await expectResolves(() => w.intents.create({ amount: 99_999_999, currency: 'usd' }), 'an intent for 99,999,999 usd (the maximum) was refused');
 });
 

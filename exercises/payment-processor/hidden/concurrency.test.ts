@@ -252,3 +252,26 @@ guard('a charge and a refund on the same card at once both land on the balance',
     expectSame(w.balance(), 700, 'a charge of 800 and a refund of 500 running at the same time on a card holding 1,000 did not leave 700: one update was lost');
   });
 }, EXPLORE_TIMEOUT);
+
+guard('a retry answered while the first request finishes gets a charge that a refund then finds', async () => {
+  // The retry may arrive at any moment of the first request; whenever it is answered with the
+  // charge, the brief promises that the charge is already stored for whoever acts on it next.
+  await explore({}, async (env) => {
+    const w = world(env);
+    const [first, retry] = await env.outcomes([
+      env.run('charge (2,500)', () => w.instance(0).charge(chargeRequest('order-R', 2_500))),
+      env.run('retry, then a refund of the charge it answers with', async () => {
+        const charge = await w.instance(1).charge(chargeRequest('order-R', 2_500));
+        return w.instance(1).refund(charge.id, 500);
+      }),
+    ]);
+    const code = (result: PromiseSettledResult<unknown>) => (result.status === 'rejected' ? ((result.reason as { code?: string })?.code ?? String(result.reason)) : 'ok');
+    // Whichever of the two reserves the key first executes; the other may be told it is in use.
+    expectThat(first.status === 'fulfilled' || retry.status === 'fulfilled', `both requests were refused: ${code(first)}, ${code(retry)}`);
+    expectThat(first.status === 'fulfilled' || code(first) === 'idempotency_key_in_use', `the charge was refused with ${code(first)}`);
+    expectThat(
+      retry.status === 'fulfilled' || code(retry) === 'idempotency_key_in_use',
+      `a retry was answered with the charge, but refunding that charge was refused with ${code(retry)}: the charge was not stored yet when its key's result was`,
+    );
+  });
+}, EXPLORE_TIMEOUT);

@@ -44,17 +44,19 @@ guard('a throttled request gets 429 rate_limit and never reaches the API', async
   );
 });
 
-guard('a search costs 5 tokens', async () => {
-  const env = new Env();
-  const { gate } = gateWorld(env, { capacity: 11, refillPerSecond: 1 });
-  const statuses = [];
-  for (let i = 0; i < 3; i++) statuses.push((await gate.handle(request(MERCHANT_A, 'GET', '/v1/charges/search'))).status);
-  const list = await gate.handle(request(MERCHANT_A, 'GET', '/v1/charges'));
-  expectSame(
-    { searches: statuses, thenList: [list.status, list.headers['RateLimit-Remaining']] },
-    { searches: [200, 200, 429], thenList: [200, '0'] },
-    'search requests were not charged 5 tokens each',
-  );
+guard('every search endpoint costs 5 tokens', async () => {
+  for (const path of ['/v1/charges/search', '/v1/customers/search', '/v1/payment_intents/search']) {
+    const env = new Env();
+    const { gate } = gateWorld(env, { capacity: 11, refillPerSecond: 1 });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await gate.handle(request(MERCHANT_A, 'GET', path))).status);
+    const list = await gate.handle(request(MERCHANT_A, 'GET', '/v1/charges'));
+    expectSame(
+      { searches: statuses, thenList: [list.status, list.headers['RateLimit-Remaining']] },
+      { searches: [200, 200, 429], thenList: [200, '0'] },
+      `GET ${path} was not charged 5 tokens a request`,
+    );
+  }
 });
 
 guard('a key of an unknown form gets 401 api_key_invalid and costs nothing', async () => {

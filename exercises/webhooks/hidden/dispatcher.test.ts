@@ -132,7 +132,7 @@ guard('a dropped connection is retried and the retry can succeed', async () => {
 });
 
 guard('a 4xx other than 409 is the final answer and is not retried', async () => {
-  for (const status of [400, 401, 404, 410, 422, 429]) {
+  for (const status of [400, 401, 404, 410, 422, 429, 499]) {
     const world = dispatcherWorld(new Env());
     world.reply(status, 200);
     const result = await deliver(world, `an endpoint answering ${status}`);

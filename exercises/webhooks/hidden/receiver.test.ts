@@ -382,3 +382,30 @@ guard('a forged or malformed request is refused and changes nothing', async () =
   await expectRejects(world.receiver.handle(fractional, signed(fractional)), 'payload_invalid', 'a top-up with a fractional amount_received was accepted');
   expectSame(world.state(), { top_ups: {}, wallet_credits: [] }, 'a refused request still changed top-ups or credited a wallet');
 });
+
+guard('a signed body that is not a complete event, or a top-up without what it must carry, is payload_invalid and changes nothing', async () => {
+  const world = receiverWorld(new Env());
+  const event = topUpEvent('succeeded');
+  const intent = event.data.object as unknown as Record<string, unknown>;
+  const without = (object: Record<string, unknown>, field: string) => Object.fromEntries(Object.entries(object).filter(([key]) => key !== field));
+  const cases: [string, unknown][] = [
+    ['the JSON value null', null],
+    ['a JSON array', [event]],
+    ['an event without an id', without(event as unknown as Record<string, unknown>, 'id')],
+    ['an event without a type', without(event as unknown as Record<string, unknown>, 'type')],
+    ['an event without created', without(event as unknown as Record<string, unknown>, 'created')],
+    ['an event whose created is not whole seconds', { ...event, created: event.created + 0.5 }],
+    ['an event without data', without(event as unknown as Record<string, unknown>, 'data')],
+    ['an event whose data.object is null', { ...event, data: { object: null } }],
+    ['a top-up whose amount is not an integer', { ...event, data: { object: { ...intent, amount: 2500.5 } } }],
+    ['a top-up with a negative amount_received', { ...event, data: { object: { ...intent, amount_received: -1 } } }],
+    ['a top-up without a currency', { ...event, data: { object: without(intent, 'currency') } }],
+    ['a top-up without an id', { ...event, data: { object: without(intent, 'id') } }],
+    ['a top-up without metadata.customer_id', { ...event, data: { object: { ...intent, metadata: {} } } }],
+  ];
+  for (const [what, body] of cases) {
+    const raw = compact(body);
+    await expectRejects(() => world.receiver.handle(raw, signed(raw)), 'payload_invalid', `${what}, correctly signed, was not refused as payload_invalid`);
+  }
+  expectSame(world.state(), { top_ups: {}, wallet_credits: [] }, 'a refused request still changed top-ups or credited a wallet');
+});
