@@ -167,7 +167,7 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
   if (report.errors.length > 0) return finish();
 
   step(`hidden suites: reference, starter, every single-bug variant${fixtures.length ? ` and ${fixtures.length} fixtures` : ''}`);
-  const [results] = await gradeAll(exercise, implementations, { checker, skipCodeCheck: true });
+  const [results] = await gradeAll(exercise, implementations, { checker, skipCodeCheck: true, listTests: true });
   const byName = new Map(results!.map((result) => [result.implementation, result]));
   const reference = byName.get('reference')!;
   describeTests(exercise, reference, report);
@@ -181,11 +181,13 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
     report.errors.push(`the other implementations were not judged: the run was stopped on the reference (${stop.message.split(' — ')[0]}); fix that first`);
     return finish();
   }
-  buildMatrix(exercise, results!.filter((result) => !fixtureImplementations.has(result.implementation)), report, blamed);
+  const lenient: LenientTest[] = [];
+  buildMatrix(exercise, results!.filter((result) => !fixtureImplementations.has(result.implementation)), report, blamed, lenient);
   for (const result of results!) {
     const entry = fixtureImplementations.get(result.implementation);
     if (entry) checkFixture(entry.fixture, result, report, blamed);
   }
+  checkLenientTests(lenient, fixtures, results!, report);
   report.timings = results!.map((result) => ({ implementation: result.implementation, seconds: result.testsMs / 1000 }));
 
   const runs = options.runs ?? 5;
@@ -207,16 +209,29 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
       `the reference fails ${failing.join(', ')} once its generated ids and random draws are shifted: the test hard-codes a generated value (an id like "…0002", a drawn number), so a correct fix that draws one more id would be judged broken; compare what the brief fixes (statuses, amounts, the id a call returned) instead`,
     );
   }
-  step('reference with the tests of each file in a shuffled order (state left by another test)');
-  const [[shuffled]] = await gradeAll(exercise, [referenceImplementation(exercise)], { checker, skipCodeCheck: true, shuffle: true });
+  // Both in one vitest run: the reference with each file's tests shuffled, and the reference
+  // once more per test, with that test alone in its file.
+  step('reference with the tests of each file in a shuffled order, and each test alone (state left by another test)');
+  const alone = aloneImplementations(exercise, reference.tests ?? []);
+  const [[shuffled, ...aloneResults]] = await gradeAll(exercise, [referenceImplementation(exercise), ...alone.map((entry) => entry.implementation)], { checker, skipCodeCheck: true, shuffle: true });
+  const reliesOnOthers = new Set<string>();
   if (shuffled) {
     for (const [test, symptom] of failingTests(shuffled)) {
       if (blamed.has(test)) continue;
+      reliesOnOthers.add(test);
       report.errors.push(
         `the test ${test} passes on the reference in file order but fails when the tests of its file run in another order (${symptom}): it relies on state left by another test (a module-level variable, store, clock or instance); build what it needs inside the test, or in a beforeEach`,
       );
     }
   }
+  aloneResults.forEach((result, index) => {
+    for (const [test, symptom] of failingTests(result)) {
+      if (blamed.has(test) || reliesOnOthers.has(test) || symptom.startsWith('not run:')) continue;
+      report.errors.push(
+        `the test ${test} (${alone[index]!.file}) passes on the reference with the other tests of its file but fails when it runs alone (${symptom}): it relies on state an earlier test left (a module-level variable, store, clock or instance); build what it needs inside the test, or in a beforeEach`,
+      );
+    }
+  });
   if (options.mutate && report.errors.length === 0) {
     step('mutation gate: mutants of the reference, each graded like a learner\'s fix');
     report.mutation = await mutateExercise(exercise);
@@ -250,6 +265,16 @@ function mutationWarnings(mutation: MutationReport): string[] {
     ...mutation.killedEquivalents.map((result) => `the mutant "${result.mutant.key}" is marked equivalent ("${result.equivalent}"), yet the hidden test${result.killedBy.length > 1 ? 's' : ''} of ${result.killedBy.join(', ')} kill it: it is not equivalent; remove the mark`),
     ...mutation.unknownMarks.map((key) => `exercise.json → mutation.equivalent names "${key}", which is no mutant of the reference (the line changed?): update the key from \`author mutate\`, or remove the mark`),
   ];
+}
+
+/** The reference once per hidden test, each running that test alone in its file. */
+function aloneImplementations(exercise: Exercise, tests: { file: string; name: string }[]): { file: string; implementation: Implementation }[] {
+  const seen = new Map<string, number>();
+  return tests.map((test, n) => {
+    const index = seen.get(test.file) ?? 0;
+    seen.set(test.file, index + 1);
+    return { file: test.file, implementation: { ...referenceImplementation(exercise), name: `alone:${n}`, only: { file: test.file, index } } };
+  });
 }
 
 /** Timing sources a hidden test must not depend on: verdicts would change with machine load. */
@@ -363,7 +388,32 @@ function checkRepeatedReference(first: CheckResult, again: CheckResult, report: 
   );
 }
 
-function buildMatrix(exercise: Exercise, results: CheckResult[], report: ValidationReport, blamed: Map<string, string>): void {
+/** A bug test that passes on its own bug's single-bug variant. */
+interface LenientTest {
+  bug: string;
+  test: string;
+}
+
+/**
+ * A bug test that passes with its bug planted asserts too little — unless it targets a class
+ * of wrong fix the planted code does not show (a lock never released after a failure): then
+ * a wrong-fix fixture of that bug must fail it, which proves it asserts something.
+ */
+function checkLenientTests(lenient: LenientTest[], fixtures: Fixture[], results: CheckResult[], report: ValidationReport): void {
+  for (const { bug, test } of lenient) {
+    const caught = fixtures.some((fixture) => {
+      if (fixture.kind !== 'wrong' || !fixture.present.includes(bug)) return false;
+      const result = results.find((r) => r.implementation === `wrong:${fixture.name}`);
+      return result?.bugs.find((b) => b.id === bug)?.failures.some((failure) => failure.test === test) ?? false;
+    });
+    if (caught) continue;
+    report.errors.push(
+      `the test "${test}" of "${bug}" passes on that bug's own single-bug variant, and no wrong-fix fixture of "${bug}" fails it: it asserts too little (a test that asserts nothing, or only a type), tests other behaviour (then make it a guard), or targets a wrong fix of the bug (then add that wrong fix under fixtures/wrong/ with "present": ["${bug}"])`,
+    );
+  }
+}
+
+function buildMatrix(exercise: Exercise, results: CheckResult[], report: ValidationReport, blamed: Map<string, string>, lenient: LenientTest[]): void {
   // The same tests failing on several implementations (a scenario that times out everywhere,
   // a guard every variant breaks) are one root cause: one line naming every implementation.
   const crossings = new Map<string, { labels: string[]; message: string }>();
@@ -386,11 +436,7 @@ function buildMatrix(exercise: Exercise, results: CheckResult[], report: Validat
     for (const bug of missed) report.errors.push(`${label}: no test of "${bug}" fails, so the bug is not caught (its tests pass with the bug present)`);
     if (result.implementation.startsWith('bug:')) {
       const own = result.bugs.find((b) => b.id === expected[0]);
-      for (const name of own?.passing ?? []) {
-        // A warning, not an error: a bug test may target a class of wrong fix the planted code
-        // does not show (a lock never released after a failure), and still belongs to the bug.
-        report.warnings.push(`the test "${name}" of "${expected[0]}" passes on that bug's own single-bug variant: it asserts too little, tests other behaviour (then make it a guard), or targets only a wrong fix of the bug (then keep a fixture that it catches)`);
-      }
+      for (const name of own?.passing ?? []) lenient.push({ bug: expected[0]!, test: name });
     }
     for (const group of unexpected) {
       // Tests a stopped run never reached are the stop's consequence, reported once as its problem.

@@ -24,6 +24,8 @@ export interface GradeOptions {
   shuffle?: boolean;
   /** Skip the rest of a file's tests after a failure (the mutation gate only asks "killed?"). */
   bail?: boolean;
+  /** List every hidden test in each result (`tests`), by file in definition order. */
+  listTests?: boolean;
 }
 
 export function suiteJob(exercise: Exercise, implementations: Implementation[], options: Pick<GradeOptions, 'repeat' | 'perturb' | 'shuffle' | 'bail'> = {}): SuiteJob {
@@ -32,7 +34,7 @@ export function suiteJob(exercise: Exercise, implementations: Implementation[], 
     include: hiddenSuites(exercise).map((file) => `hidden/${file.split(path.sep).join('/')}`),
     harness: HARNESS,
     referenceDir: exercise.solutionDir,
-    implementations: implementations.map(({ name, dir }) => ({ name, dir })),
+    implementations: implementations.map(({ name, dir, only }) => ({ name, dir, ...(only ? { only } : {}) })),
     cacheDir: path.join(cacheRoot(), 'vite'),
     repeat: options.repeat ?? 1,
     perturb: options.perturb ?? false,
@@ -75,7 +77,9 @@ export async function gradeAll(exercise: Exercise, implementations: Implementati
       implementations.map((implementation) => {
         const problems = codeProblems.get(implementation.name) ?? [];
         if (problems.length > 0 || !run) return notCheckable(exercise, implementation, problems, durationMs);
-        return verdictFor(exercise, implementation, run, repetition, durationMs);
+        const verdict = verdictFor(exercise, implementation, run, repetition, durationMs);
+        if (options.listTests) verdict.tests = testsOf(run, implementation.name);
+        return verdict;
       }),
     );
   } finally {
@@ -98,6 +102,13 @@ export function notCheckable(exercise: Exercise, implementation: Implementation,
     slowestTests: [],
     exploration: [],
   };
+}
+
+/** Every test of one project, by file in definition order (the order vitest collected them). */
+function testsOf(run: SuiteRun, project: string): { file: string; name: string }[] {
+  const records = [...(run.repetitions[0] ?? new Map<string, TestRecord>()).values()].filter((record) => record.project === project);
+  const files = [...new Set(records.map((record) => record.file))].sort();
+  return files.flatMap((file) => records.filter((record) => record.file === file).map((record) => ({ file, name: record.name })));
 }
 
 export function verdictFor(exercise: Exercise, implementation: Implementation, run: SuiteRun, repetition: number, durationMs: number): CheckResult {

@@ -17,6 +17,8 @@ export interface Implementation {
   dir: string;
   /** For variants: the one bug re-applied to the reference. */
   bug?: string;
+  /** Run only the `index`-th test of this hidden file (path relative to the exercise folder). */
+  only?: { file: string; index: number };
 }
 
 

@@ -11,8 +11,12 @@ export interface SuiteJob {
   harness: string;
   /** Directory `@reference/*` resolves to. */
   referenceDir: string;
-  /** One vitest project per implementation: `@impl/*` resolves into its dir. */
-  implementations: { name: string; dir: string }[];
+  /**
+   * One vitest project per implementation: `@impl/*` resolves into its dir. With `only`, the
+   * project runs one test alone: the `index`-th test `file` defines (validate's check that
+   * no test needs state an earlier test left).
+   */
+  implementations: { name: string; dir: string; only?: { file: string; index: number } }[];
   cacheDir: string;
   /** Run the whole job this many times (flake detection); results are reported per repetition. */
   repeat?: number;

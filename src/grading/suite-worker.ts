@@ -195,7 +195,13 @@ function prepare(job: SuiteJob): Promise<TestSpecification[]> {
         passWithNoTests: false,
         reporters: [reporter],
         projects: job.implementations.map((implementation) => ({
-          test: { name: implementation.name, root: job.root, include: job.include },
+          test: {
+            name: implementation.name,
+            root: job.root,
+            include: implementation.only ? [implementation.only.file] : job.include,
+            // Read by the harness when the file defines its tests.
+            ...(implementation.only ? { env: { BUGBASH_ONLY_TEST: String(implementation.only.index) } } : {}),
+          },
           resolve: { alias: [{ find: /^@impl\/(.*)$/, replacement: `${implementation.dir}/$1` }] },
           plugins: [importGuard(job, implementation), moduleStatePlugin(implementation.dir)],
         })),

@@ -79,6 +79,8 @@ export interface CheckResult {
   slowestTests: { test: string; ms: number }[];
   /** Every test that explored orderings, and how. */
   exploration: TestExploration[];
+  /** Only when asked for (validate): every hidden test, by file, in the order its file defines them. */
+  tests?: { file: string; name: string }[];
 }
 
 /** A verdict without its timings: what must be identical for the same code. */

@@ -130,8 +130,17 @@ const PERTURBED_RANDOM_STATE = 97;
 const BAIL = process.env.BUGBASH_BAIL === '1';
 let failedInThisFile = false;
 
+/** How many tests this file has defined so far; with BUGBASH_ONLY_TEST=n only the n-th (from 0) runs. */
+let definedInThisFile = 0;
+
 function define(meta: HiddenTestMeta, name: string, body: () => Promise<void> | void, options: HiddenTestOptions): void {
   const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
+  const index = definedInThisFile++;
+  const only = process.env.BUGBASH_ONLY_TEST;
+  if (only !== undefined && Number(only) !== index) {
+    test.skip(name, { meta: meta as never }, () => undefined);
+    return;
+  }
   test(name, { meta: meta as never, timeout: timeout + VITEST_TIMEOUT_SLACK_MS }, async ({ task, skip }) => {
     if (BAIL && failedInThisFile) return skip('an earlier test of this file failed');
     liveEnvs.clear();

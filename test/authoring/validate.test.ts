@@ -204,14 +204,24 @@ describe('author validate: each unsound set gets an error naming the problem', (
     expect(await errorsOf(root)).toEqual([]);
   });
 
-  it('a bug test that passes on its own single-bug variant is a warning: it asserts too little', async () => {
+  it('a bug test that passes on its own single-bug variant asserts too little, unless a wrong fix of that bug fails it', async () => {
     const root = brokenSet((f) =>
-      replaceIn(f(HIDDEN), "bug('negative-amount', 'a negative amount is rejected', async () => {", "bug('negative-amount', 'an amount is a number', async () => {\n  expectThat(typeof 5 === 'number', 'numbers');\n});\n\nbug('negative-amount', 'a negative amount is rejected', async () => {"),
+      replaceIn(
+        f(HIDDEN),
+        "bug('negative-amount', 'a negative amount is rejected', async () => {",
+        "bug('negative-amount', 'an amount is a number', async () => {\n  expectThat(typeof 5 === 'number', 'numbers');\n});\n\nbug('negative-amount', 'a fractional amount is refused', async () => {\n  const store = new FakeStore<number>(new Env(), 'balances', { w1: 100 });\n  await expectRejects(new Wallet(store).withdraw('w1', 0.5), 'amount_invalid', 'a withdrawal of 0.5 was accepted');\n});\n\nbug('negative-amount', 'a negative amount is rejected', async () => {",
+      ),
     );
-    const report = await validateExercise({ root, bundled: false }, 'tiny-wallet', { runs: 1 });
-    expect(report.warnings).toContain(
-      'the test "an amount is a number" of "negative-amount" passes on that bug\'s own single-bug variant: it asserts too little, tests other behaviour (then make it a guard), or targets only a wrong fix of the bug (then keep a fixture that it catches)',
-    );
+    const lenient = (test: string) =>
+      `the test "${test}" of "negative-amount" passes on that bug's own single-bug variant, and no wrong-fix fixture of "negative-amount" fails it: it asserts too little (a test that asserts nothing, or only a type), tests other behaviour (then make it a guard), or targets a wrong fix of the bug (then add that wrong fix under fixtures/wrong/ with "present": ["negative-amount"])`;
+    expect(await errorsOf(root)).toEqual([lenient('an amount is a number'), lenient('a fractional amount is refused')]);
+    // The fractional test targets a wrong fix the planted code does not show: dropping the
+    // integer check while fixing the sign. With that wrong fix as a fixture, it has a purpose.
+    const dir = path.join(root, 'exercises/tiny-wallet/fixtures/wrong/sign-only');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'wallet.ts'), readFileSync(path.join(root, REFERENCE), 'utf8').replace('if (!Number.isInteger(amount) || amount <= 0) {', 'if (amount <= 0) {'));
+    writeFileSync(path.join(dir, 'fixture.json'), JSON.stringify({ present: ['negative-amount'], why: 'refuses negative amounts but no longer fractional ones' }));
+    expect(await errorsOf(root)).toEqual([lenient('an amount is a number')]);
   });
 
   it('a type error inside a hidden test is an error at its file:line:col; a ?instance=2 import of @impl type-checks', async () => {
@@ -277,6 +287,25 @@ describe('author validate: each unsound set gets an error naming the problem', (
     );
     expect(await errorsOf(root)).toEqual([
       expect.stringMatching(/^the test guard "every step ran before this one" passes on the reference in file order but fails when the tests of its file run in another order \(.*\): it relies on state left by another test/),
+    ]);
+  });
+
+  it('a test that only passes after some other test ran fails when it runs alone', async () => {
+    const root = brokenSet((f) =>
+      writeFileSync(
+        f('exercises/tiny-wallet/hidden/warm.test.ts'),
+        [
+          "import { guard, expectThat } from 'bugbash/harness';",
+          '',
+          'const warmed: string[] = [];',
+          ...['a', 'b', 'c', 'd', 'e', 'f'].map((name) => `guard('cache ${name} warms up', () => {\n  warmed.push('${name}');\n});`),
+          "guard('the cache is warm', () => {\n  expectThat(warmed.length > 0, 'the cache was cold');\n});",
+          '',
+        ].join('\n'),
+      ),
+    );
+    expect(await errorsOf(root)).toEqual([
+      expect.stringMatching(/^the test guard "the cache is warm" \(hidden\/warm\.test\.ts\) passes on the reference with the other tests of its file but fails when it runs alone \(the cache was cold\): it relies on state an earlier test left/),
     ]);
   });
 
