@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { binomial, combinations, setsToProve } from '../src/authoring/compose.js';
@@ -123,6 +123,47 @@ describe('an attempt of a pooled exercise', () => {
       const sortKey = (r: { file: string; start: number }) => `${r.file}\0${String(r.start).padStart(6, '0')}`;
       expect([...appliedRanges(hunks)].sort((a, b) => sortKey(a).localeCompare(sortKey(b))), exercise.id).toEqual([...fromStarter].sort((a, b) => sortKey(a).localeCompare(sortKey(b))));
     }
+  });
+});
+
+describe('the draw in the workspace', () => {
+  it('start draws from the seed source, reset keeps the draw, reset --redraw takes a new seed and restarts the clock; a round refuses a redraw', () => {
+    const exercise = pooled();
+    const seeds = [11, 12, 13];
+    let now = new Date('2026-01-01T10:00:00Z');
+    const workspace = new Workspace(tempDir(), () => now, () => seeds.shift()!);
+    const file = path.join(workspace.root, 'tiny-ledger', 'ledger.ts');
+    const { exercise: attempt } = workspace.start(exercise);
+    expect(attempt.draw).toEqual(drawFor(exercise, 11));
+    expect(workspace.attempt(exercise)).toEqual(attempt);
+    expect(readFileSync(file, 'utf8')).toBe(servedFiles(attempt).get('ledger.ts'));
+
+    now = new Date('2026-01-01T10:05:00Z');
+    writeFileSync(file, 'my work');
+    expect(workspace.reset(exercise, 'a').exercise.draw).toEqual(drawFor(exercise, 11));
+    expect(workspace.progress.exercise('tiny-ledger')!.startedAt).toBe('2026-01-01T10:00:00.000Z');
+    expect(readFileSync(file, 'utf8')).toBe(servedFiles(attempt).get('ledger.ts'));
+
+    const redrawn = workspace.reset(exercise, 'b', { redraw: true }).exercise;
+    expect(redrawn.draw).toEqual(drawFor(exercise, 12));
+    expect(workspace.progress.exercise('tiny-ledger')).toMatchObject({ startedAt: '2026-01-01T10:05:00.000Z', draw: drawFor(exercise, 12) });
+    expect(readFileSync(file, 'utf8')).toBe(servedFiles(redrawn).get('ledger.ts'));
+
+    // A blind round may start on untouched files: it is a new attempt with a new draw.
+    expect(workspace.start(exercise, { blind: true, seed: 99 }).exercise.draw).toEqual(drawFor(exercise, 99));
+    expect(() => workspace.reset(exercise, 'c', { redraw: true })).toThrow('its bugs cannot be redrawn until it ends');
+    expect(workspace.reset(exercise, 'd').exercise.draw).toEqual(drawFor(exercise, 99));
+  });
+
+  it('progress written before pools existed, or with a draw it cannot use, keeps loading', () => {
+    const exercise = pooled();
+    const root = tempDir();
+    mkdirSync(path.join(root, '.bugbash'), { recursive: true });
+    writeFileSync(path.join(root, '.bugbash', 'progress.json'), JSON.stringify({ version: 1, exercises: { 'tiny-ledger': { startedAt: '2026-01-01T10:00:00.000Z', hintsUsed: {}, checks: 0, draw: { seed: 'x' } } } }));
+    const workspace = new Workspace(root);
+    expect(workspace.progress.warnings).toEqual([]);
+    // No usable draw: the attempt is the whole pool, as an unpooled starter would be.
+    expect(workspace.attempt(exercise).bugs).toHaveLength(4);
   });
 });
 
