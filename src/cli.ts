@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import type { CommandContext, GlobalOptions } from './commands/context.js';
 import { BugbashError } from './errors.js';
@@ -8,6 +8,12 @@ const version = (JSON.parse(readFileSync(`${PACKAGE_ROOT}/package.json`, 'utf8')
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+function parseSeed(value: string): number {
+  const seed = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(seed)) throw new InvalidArgumentError('a seed is a whole number, 0 or more (e.g. 4821)');
+  return seed;
 }
 
 export function buildProgram(run: (action: (context: CommandContext) => Promise<number> | number) => Promise<void>): Command {
@@ -41,7 +47,8 @@ Examples:
     .description('copy an exercise into your workspace and show its brief')
     .option('--interview', 'timed blind round: the clock starts now; check reports only what an interviewer would say; ends with a scorecard')
     .option('--blind', 'the same blind round, untimed')
-    .addHelpText('after', '\nExamples:\n  $ bugbash start payment-processor --interview\n  $ bugbash start webhooks --blind')
+    .option('--seed <n>', 'a pooled exercise: plant the bugs this seed draws (the seed `start` printed replays that attempt)', parseSeed)
+    .addHelpText('after', '\nExamples:\n  $ bugbash start payment-processor --interview\n  $ bugbash start webhooks --blind\n  $ bugbash start card-vault --seed 4821')
     .action((id: string, options) => run(async (context) => (await import('./commands/start.js')).startCommand(context, id, options)));
 
   program
@@ -113,7 +120,8 @@ Examples:
     .description('put the original starter back (your files are backed up first)')
     .option('-y, --yes', 'do not ask')
     .option('--fresh', 'start a new attempt: the clock starts again (by default it keeps your first start time)')
-    .addHelpText('after', '\nExample:\n  $ bugbash reset payment-processor --fresh')
+    .option('--redraw', 'a pooled exercise: draw other bugs from its pool (a new seed; a fresh attempt)')
+    .addHelpText('after', '\nExamples:\n  $ bugbash reset payment-processor --fresh\n  $ bugbash reset card-vault --redraw')
     .action((id: string | undefined, options) => run(async (context) => (await import('./commands/diff.js')).resetCommand(context, id, options)));
 
   program

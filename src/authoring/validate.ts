@@ -9,6 +9,7 @@ import { gradeAll } from '../grading/grade.js';
 import { fixtureImplementation, referenceImplementation, starterImplementation, variantImplementation, type Implementation } from '../grading/implementation.js';
 import { loadFixtures, type Fixture } from '../catalog/fixtures.js';
 import type { CheckResult, TestExploration } from '../grading/verdict.js';
+import { composeBugs } from './compose.js';
 import { emphasisWarnings } from './emphasis.js';
 import { mutateExercise, type MutationReport } from './mutate.js';
 import { checkHiddenTypes, hiddenSourceFiles } from './hidden-check.js';
@@ -58,6 +59,8 @@ export interface ValidationReport {
   matrix: MatrixRow[];
   /** Every fixture graded: alternatives solved, wrong fixes with their bugs present. */
   fixtures: FixtureRow[];
+  /** A bug pool: how many sets of bugs an attempt can plant were proven, and how they were chosen. */
+  composition?: { plant: number; pool: number; mode: 'every-draw' | 'pairs-and-sample'; sets: number };
   /** How the reference's race tests were explored (exhaustive proof or sampled). */
   exploration: TestExploration[];
   referenceRuns: number;
@@ -164,9 +167,15 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
   for (const problem of await checkHiddenTypes(exercise)) {
     report.errors.push(`${problem.file}:${problem.line}:${problem.column}: the hidden code does not type-check (with @impl/* as the reference and bugbash/harness as the harness): ${problem.message}`);
   }
+  // A bug pool: the sets of bugs an attempt can plant, type-checked here and graded in the same run.
+  const composition = await composeBugs(exercise, hunks, checker);
+  report.errors.push(...composition.errors);
+  report.warnings.push(...composition.warnings);
+  implementations.push(...composition.implementations);
+  if (composition.coverage) report.composition = composition.coverage;
   if (report.errors.length > 0) return finish();
 
-  step(`hidden suites: reference, starter, every single-bug variant${fixtures.length ? ` and ${fixtures.length} fixtures` : ''}`);
+  step(`hidden suites: reference, starter, every single-bug variant${fixtures.length ? ` and ${fixtures.length} fixtures` : ''}${composition.implementations.length ? ` and ${composition.implementations.length} sets of pooled bugs` : ''}`);
   const [results] = await gradeAll(exercise, implementations, { checker, skipCodeCheck: true, listTests: true });
   const byName = new Map(results!.map((result) => [result.implementation, result]));
   const reference = byName.get('reference')!;
@@ -182,7 +191,8 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
     return finish();
   }
   const lenient: LenientTest[] = [];
-  buildMatrix(exercise, results!.filter((result) => !fixtureImplementations.has(result.implementation)), report, blamed, lenient);
+  buildMatrix(exercise, results!.filter((result) => !fixtureImplementations.has(result.implementation) && !composition.owns(result)), report, blamed, lenient);
+  report.errors.push(...composition.judge(results!, blamed));
   for (const result of results!) {
     const entry = fixtureImplementations.get(result.implementation);
     if (entry) checkFixture(entry.fixture, result, report, blamed);

@@ -5,6 +5,7 @@ import { STAMP_FILE, stampState } from './stamp.js';
 import { ExerciseFormatError, UsageError } from '../errors.js';
 import { parseManifest, type BugSpec, type Manifest } from './manifest.js';
 import { computeHunks, malformedMarkers, type Hunk } from './markers.js';
+import type { Draw } from './pool.js';
 
 
 /** A directory laid out like ours: exercises/<id>/ and solutions/<id>/. */
@@ -23,7 +24,10 @@ export interface Exercise {
   solutionDir: string;
   hiddenDir: string;
   briefPath: string;
+  /** The bugs graded, hinted and scored: every bug, or for one attempt of a pooled exercise the drawn ones (see pool.ts). */
   bugs: BugSpec[];
+  /** Set on one attempt's view of a pooled exercise: which bugs it plants. */
+  draw?: Draw;
 }
 
 /** An exercise that could not be loaded: listed with its problems, never served. */

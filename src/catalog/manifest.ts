@@ -60,6 +60,8 @@ export const manifestSchema = z
     timeLimitMinutes: z.number().int().positive().max(240),
     bugs: z.array(bugSchema).min(1, 'must declare at least one bug'),
     mutation: mutationSchema.optional(),
+    /** Pooled exercises: how many of `bugs` one attempt plants (drawn with a seed). Absent: all of them. */
+    plant: z.number({ error: 'must be a whole number of bugs to plant per attempt' }).int('must be a whole number of bugs to plant per attempt').min(1, 'must plant at least 1 bug per attempt').optional(),
   })
   .superRefine((manifest, context) => {
     const seen = new Set<string>();
@@ -67,6 +69,13 @@ export const manifestSchema = z
       if (seen.has(bug.id)) context.addIssue({ code: 'custom', path: ['bugs', index, 'id'], message: `duplicate bug id "${bug.id}"` });
       seen.add(bug.id);
     });
+    if (manifest.plant !== undefined && manifest.plant >= manifest.bugs.length) {
+      context.addIssue({
+        code: 'custom',
+        path: ['plant'],
+        message: `is ${manifest.plant} but the pool has ${manifest.bugs.length} bug${manifest.bugs.length === 1 ? '' : 's'}: a pool plants fewer bugs than it declares (leave "plant" out to plant them all)`,
+      });
+    }
     const files = new Set<string>();
     manifest.files.forEach((file, index) => {
       if (files.has(file)) context.addIssue({ code: 'custom', path: ['files', index], message: `"${file}" is listed twice` });
@@ -87,6 +96,7 @@ const FIELD_PURPOSE: Record<string, string> = {
   files: 'the served files, relative to starter/ (e.g. ["refunds.ts"])',
   timeLimitMinutes: 'the suggested time in minutes, counted down by `start --interview`',
   bugs: 'the planted bugs, each with id, title, category, hints and explanation',
+  plant: 'for a pooled exercise, how many of its bugs one attempt plants',
   'bugs[].id': 'the bug id (kebab-case) that markers "// @bug <id>" and bug() tests use',
   'bugs[].title': 'the title a learner sees once the bug is fixed',
   'bugs[].category': `the kind of bug (${BUG_CATEGORIES.join(', ')})`,

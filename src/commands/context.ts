@@ -39,13 +39,16 @@ export class CommandContext {
     return findExercise(this.catalog, id);
   }
 
-  /** The exercise named on the command line, else the one whose folder we are in, else the one worked on last. */
+  /**
+   * The exercise named on the command line, else the one whose folder we are in, else the one
+   * worked on last; for a pooled exercise, the workspace's attempt of it (its drawn bugs only).
+   */
   currentExercise(id: string | undefined, cwd = process.cwd()): Exercise {
-    if (id) return this.exercise(id);
+    if (id) return this.workspace.attempt(this.exercise(id));
     const here = this.workspace.exerciseIdAt(cwd);
-    if (here && this.catalog.exercises.some((exercise) => exercise.id === here)) return this.exercise(here);
+    if (here && this.catalog.exercises.some((exercise) => exercise.id === here)) return this.workspace.attempt(this.exercise(here));
     const current = this.workspace.progress.data.current;
-    if (current) return this.exercise(current);
+    if (current) return this.workspace.attempt(this.exercise(current));
     throw new UsageError('which exercise? Name it (e.g. `bugbash check payment-processor`) or start one with `bugbash start <id>`; `bugbash list` shows them.');
   }
 }

@@ -62,7 +62,7 @@ export async function solutionCommand(context: CommandContext, id: string | unde
   return 0;
 }
 
-export async function resetCommand(context: CommandContext, id: string | undefined, options: { yes?: boolean; fresh?: boolean }): Promise<number> {
+export async function resetCommand(context: CommandContext, id: string | undefined, options: { yes?: boolean; fresh?: boolean; redraw?: boolean }): Promise<number> {
   const exercise = context.currentExercise(id);
   const workspace = context.workspace;
   const { confirmAction } = await import('../prompts.js');
@@ -73,7 +73,17 @@ export async function resetCommand(context: CommandContext, id: string | undefin
       return 0;
     }
   }
-  const backup = workspace.reset(exercise, new Date().toISOString().replace(/[:.]/g, '-'), { fresh: options.fresh });
-  context.print(`Reset "${exercise.id}" to the starter.${backup ? ` Your previous files are in ${backup}` : ''}${options.fresh ? ' A fresh attempt: the clock starts now.' : ' The clock keeps running from your first start (--fresh starts a new attempt).'}`);
+  const previousSeed = exercise.draw?.seed;
+  const { backup, exercise: attempt } = workspace.reset(exercise, new Date().toISOString().replace(/[:.]/g, '-'), { fresh: options.fresh, redraw: options.redraw });
+  const fresh = options.fresh || options.redraw;
+  context.print(`Reset "${exercise.id}" to the starter.${backup ? ` Your previous files are in ${backup}` : ''}${fresh ? ' A fresh attempt: the clock starts now.' : ' The clock keeps running from your first start (--fresh starts a new attempt).'}`);
+  if (attempt.draw) {
+    const pool = exercise.manifest.bugs.length;
+    context.print(
+      options.redraw || attempt.draw.seed !== previousSeed
+        ? `New draw: ${attempt.bugs.length} of the ${pool} bugs, seed ${attempt.draw.seed} (\`bugbash start ${exercise.id} --seed ${attempt.draw.seed}\` replays it).`
+        : style.dim(`The same ${attempt.bugs.length} of ${pool} bugs as before (seed ${attempt.draw.seed}); \`--redraw\` draws others.`),
+    );
+  }
   return 0;
 }

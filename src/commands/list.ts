@@ -1,3 +1,4 @@
+import { plantedCount } from '../catalog/pool.js';
 import type { CommandContext } from './context.js';
 import { formatDuration } from '../report/time.js';
 import { style, symbols } from '../report/style.js';
@@ -6,7 +7,12 @@ export interface ExerciseRow {
   id: string;
   title: string;
   difficulty: string;
+  /** Bugs one attempt plants (the same as `planted`). */
   bugs: number;
+  /** Bugs one attempt plants: `plant` of a pooled exercise, else every bug. */
+  planted: number;
+  /** Bugs the exercise declares, that attempts draw from (equal to `planted` unless pooled). */
+  pool: number;
   status: 'not started' | 'in progress' | 'solved';
   fixed?: number;
   bestTimeMs?: number;
@@ -22,7 +28,9 @@ export function exerciseRows(context: CommandContext): ExerciseRow[] {
       id: exercise.id,
       title: exercise.manifest.title,
       difficulty: exercise.manifest.difficulty,
-      bugs: exercise.bugs.length,
+      bugs: plantedCount(exercise),
+      planted: plantedCount(exercise),
+      pool: exercise.manifest.bugs.length,
       status: entry?.solvedAt ? 'solved' : started ? 'in progress' : 'not started',
       fixed: entry?.lastCheck?.fixed.length,
       bestTimeMs: entry?.bestTimeMs,
@@ -38,7 +46,10 @@ export function listCommand(context: CommandContext, options: { json?: boolean }
     return 0;
   }
   const width = Math.max(...rows.map((row) => row.id.length), 8);
-  context.print(style.bold(`${'#'.padEnd(3)} ${'exercise'.padEnd(width)}  ${'level'.padEnd(6)}  ${'bugs'.padEnd(4)}  ${'status'.padEnd(16)}  best time`));
+  // A pooled exercise shows what an attempt plants out of its pool: "6 of 9".
+  const bugs = (row: ExerciseRow) => (row.planted === row.pool ? String(row.bugs) : `${row.planted} of ${row.pool}`);
+  const bugsWidth = Math.max(4, ...rows.map((row) => bugs(row).length));
+  context.print(style.bold(`${'#'.padEnd(3)} ${'exercise'.padEnd(width)}  ${'level'.padEnd(6)}  ${'bugs'.padEnd(bugsWidth)}  ${'status'.padEnd(16)}  best time`));
   rows.forEach((row, index) => {
     const status =
       row.status === 'solved'
@@ -47,7 +58,7 @@ export function listCommand(context: CommandContext, options: { json?: boolean }
           ? style.warn(`${row.fixed ?? 0} of ${row.bugs} fixed`.padEnd(16))
           : style.dim('not started'.padEnd(16));
     const best = row.bestTimeMs !== undefined ? formatDuration(row.bestTimeMs) : style.dim('-');
-    context.print(`${String(index + 1).padEnd(3)} ${row.id.padEnd(width)}  ${row.difficulty.padEnd(6)}  ${String(row.bugs).padEnd(4)}  ${status}  ${best}`);
+    context.print(`${String(index + 1).padEnd(3)} ${row.id.padEnd(width)}  ${row.difficulty.padEnd(6)}  ${bugs(row).padEnd(bugsWidth)}  ${status}  ${best}`);
   });
   for (const broken of context.catalog.broken) {
     context.print(style.bad(`${symbols.present} ${broken.id} (${broken.set.root}) cannot be served: ${broken.problems[0]}${broken.problems.length > 1 ? ` (+${broken.problems.length - 1} more; run \`bugbash author validate ${broken.id}\`)` : ''}`));

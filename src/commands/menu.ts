@@ -46,7 +46,7 @@ async function chooseAndRun(context: CommandContext): Promise<number | 'back to 
     case 'start': {
       const id = await choose(
         'Which exercise?',
-        rows.map((row) => ({ name: `${row.id.padEnd(20)} ${row.difficulty.padEnd(6)} ${row.bugs} bugs  ${row.status}`, value: row.id, description: row.title })),
+        rows.map((row) => ({ name: `${row.id.padEnd(20)} ${row.difficulty.padEnd(6)} ${row.planted === row.pool ? row.bugs : `${row.planted} of ${row.pool}`} bugs  ${row.status}`, value: row.id, description: row.title })),
       );
       const exercise = context.exercise(id);
       if (context.workspace.isStarted(exercise)) {

@@ -1,3 +1,4 @@
+import { plantedCount } from '../catalog/pool.js';
 import { style, symbols } from '../report/style.js';
 import { scorecardLine } from '../report/scorecard.js';
 import { formatDuration } from '../report/time.js';
@@ -5,11 +6,13 @@ import type { CommandContext } from './context.js';
 
 export function progressCommand(context: CommandContext, options: { json?: boolean }): number {
   const progress = context.workspace.progress;
-  const rows = context.catalog.exercises.map((exercise) => {
+  const rows = context.catalog.exercises.map((catalogued) => {
+    const exercise = context.workspace.attempt(catalogued);
     const entry = progress.exercise(exercise.id);
     return {
       id: exercise.id,
-      bugs: exercise.bugs.length,
+      bugs: plantedCount(exercise),
+      ...(exercise.draw ? { pool: exercise.manifest.bugs.length, seed: exercise.draw.seed } : {}),
       fixed: entry?.lastCheck?.fixed.length ?? 0,
       solved: Boolean(entry?.solvedAt),
       started: Boolean(entry),

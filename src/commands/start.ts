@@ -5,17 +5,22 @@ import { POINTS } from '../interview/scorecard.js';
 import { style } from '../report/style.js';
 import type { CommandContext } from './context.js';
 
-export function startCommand(context: CommandContext, id: string, options: { interview?: boolean; blind?: boolean }): number {
+export function startCommand(context: CommandContext, id: string, options: { interview?: boolean; blind?: boolean; seed?: number }): number {
   const exercise = context.exercise(id);
   if (options.interview && options.blind) throw new UsageError('choose one: --interview (timed) or --blind (untimed); both are blind rounds.');
-  const files = context.workspace.start(exercise, { interview: options.interview, blind: options.blind });
+  const { files, exercise: attempt } = context.workspace.start(exercise, { interview: options.interview, blind: options.blind, seed: options.seed });
   const brief = readFileSync(exercise.briefPath, 'utf8').trim();
   context.print(brief);
   context.print('');
   context.print(style.bold(`Your files (edit them in your editor):`));
   for (const file of files) context.print(`  ${path.relative(process.cwd(), file) || file}`);
   context.print('');
-  context.print(`${exercise.bugs.length} bugs are hidden in this code. Suggested time: ${exercise.manifest.timeLimitMinutes} minutes${options.interview ? style.warn(' — interview mode: the clock is running') : ''}.`);
+  context.print(`${attempt.bugs.length} bugs are hidden in this code. Suggested time: ${exercise.manifest.timeLimitMinutes} minutes${options.interview ? style.warn(' — interview mode: the clock is running') : ''}.`);
+  if (attempt.draw) {
+    context.print(
+      style.dim(`They were drawn from a pool of ${exercise.manifest.bugs.length} with seed ${attempt.draw.seed}: \`bugbash start ${exercise.id} --seed ${attempt.draw.seed}\` serves the same bugs again, \`bugbash reset ${exercise.id} --redraw\` draws others.`),
+    );
+  }
   if (options.interview || options.blind) {
     context.print(
       style.warn(

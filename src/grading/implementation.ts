@@ -5,6 +5,7 @@ import path from 'node:path';
 import { exerciseHunks, type Exercise } from '../catalog/catalog.js';
 import { applyHunks, serve, type Hunk } from '../catalog/markers.js';
 import type { Fixture } from '../catalog/fixtures.js';
+import { plantedFiles } from '../catalog/pool.js';
 
 /** Which code the hidden suites run against. */
 export type ImplementationKind = 'workspace' | 'reference' | 'starter' | 'variant' | 'fixture' | 'custom';
@@ -30,8 +31,12 @@ export function directoryImplementation(dir: string, kind: ImplementationKind = 
   return { kind, name, dir: path.resolve(dir) };
 }
 
-/** The served starter files (markers stripped), as the learner receives them. */
+/**
+ * The served starter files (markers stripped), as the learner receives them; for one attempt
+ * of a pooled exercise, the reference with the drawn bugs' hunks applied.
+ */
 export function servedFiles(exercise: Exercise): Map<string, string> {
+  if (exercise.draw) return plantedFiles(exercise, exercise.draw.planted);
   return new Map(exercise.manifest.files.map((file) => [file, serve(readFileSync(path.join(exercise.starterDir, file), 'utf8'))]));
 }
 

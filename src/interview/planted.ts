@@ -1,6 +1,7 @@
 import { diffArrays } from 'diff';
 import { exerciseHunks, type Exercise } from '../catalog/catalog.js';
 import { markerOf, type Hunk } from '../catalog/markers.js';
+import { hunksOf } from '../catalog/pool.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -42,9 +43,32 @@ export function hunkRanges(starterText: string, hunks: Hunk[]): PlantedRange[] {
   return ranges;
 }
 
-/** Every planted bug's served line ranges, from the catalog's marker diff. */
+/**
+ * The served lines of hunks applied to the reference (an attempt of a pooled exercise is
+ * served the reference with its drawn bugs' hunks only): each hunk starts where the reference
+ * line it replaces lands once the hunks above it were applied.
+ */
+export function appliedRanges(hunks: Hunk[]): PlantedRange[] {
+  const ranges: PlantedRange[] = [];
+  const shift = new Map<string, number>();
+  for (const hunk of [...hunks].sort((a, b) => a.file.localeCompare(b.file) || a.referenceStart - b.referenceStart)) {
+    if (hunk.markers.length !== 1) continue;
+    const offset = shift.get(hunk.file) ?? 0;
+    const servedFirst = hunk.referenceStart + offset + 1;
+    const range =
+      hunk.starterLines.length > 0
+        ? { start: servedFirst, end: servedFirst + hunk.starterLines.length - 1 }
+        : { start: Math.max(1, servedFirst - 1), end: servedFirst };
+    ranges.push({ bug: hunk.markers[0]!, file: hunk.file, ...range });
+    shift.set(hunk.file, offset + hunk.starterLines.length - (hunk.referenceEnd - hunk.referenceStart));
+  }
+  return ranges;
+}
+
+/** Every planted bug's served line ranges, from the catalog's marker diff (for a pooled attempt: its drawn bugs'). */
 export function plantedRanges(exercise: Exercise): PlantedRange[] {
   const { hunks } = exerciseHunks(exercise);
+  if (exercise.draw) return appliedRanges(hunksOf(hunks, exercise.draw.planted));
   return exercise.manifest.files.flatMap((file) =>
     hunkRanges(
       readFileSync(path.join(exercise.starterDir, file), 'utf8'),

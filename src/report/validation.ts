@@ -27,6 +27,11 @@ export function renderValidation(report: ValidationReport, verbose = false): str
     }
     out.push(style.dim(`  ${groups.map((group, i) => `${headers[i]} ${group}${group === 'guards' ? '' : ` (${report.bugs[i]!.category}, ${report.bugs[i]!.tests} tests)`}`).join(' · ')}`));
   }
+  if (report.composition) {
+    const { plant, pool, mode, sets } = report.composition;
+    const how = mode === 'every-draw' ? `every draw (${sets} set${sets === 1 ? '' : 's'} of ${plant})` : `every pair and a fixed sample of draws (${sets} sets)`;
+    out.push(`  bug pool: ${plant} of ${pool} bugs planted per attempt; ${how} graded together, each with exactly its bugs present`);
+  }
   if (report.fixtures.length > 0) {
     const alternatives = report.fixtures.filter((row) => row.implementation.startsWith('alternative:'));
     const wrong = report.fixtures.filter((row) => row.implementation.startsWith('wrong:'));

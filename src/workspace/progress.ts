@@ -25,6 +25,11 @@ export interface ExerciseProgress {
   round?: Round;
   /** One per ended round, oldest first. Absent in older files. */
   scorecards?: Scorecard[];
+  /**
+   * A pooled exercise: the seed of this attempt and the bugs it planted (`start --seed N`
+   * replays it; `reset` keeps it, `reset --redraw` replaces it). Absent for other exercises.
+   */
+  draw?: { seed: number; planted: string[] };
   lastCheck?: { at: string; fixed: string[]; total: number; solved: boolean; regressions: number };
 }
 
@@ -115,6 +120,7 @@ export class Progress {
       bestTimeMs: previous?.bestTimeMs,
       gaveUp: previous?.gaveUp,
       solvedAt: previous?.solvedAt,
+      ...(previous?.draw ? { draw: previous.draw } : {}),
       ...(interview ? { interview: { startedAt: at, limitMinutes: interview.limitMinutes } } : {}),
     };
     this.data.exercises[id] = entry;

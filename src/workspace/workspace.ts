@@ -1,13 +1,20 @@
+import { randomInt } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Exercise } from '../catalog/catalog.js';
-import { WorkspaceError } from '../errors.js';
+import { drawFor, isPooled, plantedExercise, recordedDraw, type Draw } from '../catalog/pool.js';
+import { UsageError, WorkspaceError } from '../errors.js';
 import { servedFiles } from '../grading/implementation.js';
 import { newRound } from '../interview/round.js';
 import { writeFileAtomic } from './atomic.js';
 import { Progress } from './progress.js';
 
 export const DEFAULT_WORKSPACE = 'bugbash';
+
+/** A seed for a new draw: random, and short enough to type back into `start --seed`. */
+export function randomSeed(): number {
+  return randomInt(1, 1_000_000);
+}
 
 /**
  * The workspace: --workspace or $BUGBASH_WORKSPACE when given; else, like git, the nearest
@@ -34,8 +41,24 @@ export class Workspace {
   constructor(
     readonly root: string,
     now?: () => Date,
+    private readonly newSeed: () => number = randomSeed,
   ) {
     this.progress = new Progress(path.join(root, '.bugbash', 'progress.json'), now);
+  }
+
+  /**
+   * The exercise as this workspace's attempt has it: for a pooled exercise that was started,
+   * only the drawn bugs (graded, hinted, scored, served); any other exercise as it is.
+   */
+  attempt(exercise: Exercise): Exercise {
+    if (!isPooled(exercise) || exercise.draw) return exercise;
+    const draw = recordedDraw(exercise, this.progress.exercise(exercise.id)?.draw);
+    return draw ? plantedExercise(exercise, draw) : exercise;
+  }
+
+  /** A new draw of a pooled exercise: from `seed`, else from a new random seed. */
+  private draw(exercise: Exercise, seed?: number): Draw {
+    return drawFor(exercise, seed ?? this.newSeed());
   }
 
   exerciseDir(exercise: Exercise): string {
@@ -71,7 +94,10 @@ export class Workspace {
    * Copies the served starter in; refuses to touch existing work. A blind round (interview
    * or blind) may also begin on files that are still exactly as served, e.g. after `reset`.
    */
-  start(exercise: Exercise, options: { interview?: boolean; blind?: boolean } = {}): string[] {
+  start(exercise: Exercise, options: { interview?: boolean; blind?: boolean; seed?: number } = {}): { files: string[]; exercise: Exercise } {
+    if (options.seed !== undefined && !isPooled(exercise)) {
+      throw new UsageError(`"${exercise.id}" plants all its ${exercise.manifest.bugs.length} bugs in every attempt: --seed only chooses the bugs of a pooled exercise (one with "plant" in its exercise.json).`);
+    }
     const round = options.interview ? 'interview' : options.blind ? 'blind' : undefined;
     const running = this.progress.exercise(exercise.id)?.round;
     if (round && running) {
@@ -82,15 +108,31 @@ export class Workspace {
         `${this.exerciseDir(exercise)} already has your work for "${exercise.id}"; nothing was overwritten. Keep going with \`bugbash check ${exercise.id}\`, or start over with \`bugbash reset ${exercise.id}\`.`,
       );
     }
-    this.writeServed(exercise);
+    // Every start of a pooled exercise is a new attempt: a new draw (files still as served
+    // may be replaced: they hold no work).
+    const draw = isPooled(exercise) ? this.draw(exercise, options.seed) : undefined;
+    const attempt = draw ? plantedExercise(exercise, draw) : exercise;
+    this.writeServed(attempt, { overwrite: draw !== undefined });
     const entry = this.progress.started(exercise.id, options.interview ? { limitMinutes: exercise.manifest.timeLimitMinutes } : undefined);
+    if (draw) entry.draw = draw;
     if (round) entry.round = newRound(round, entry.startedAt, round === 'interview' ? exercise.manifest.timeLimitMinutes : undefined);
     this.progress.save();
-    return this.filePaths(exercise);
+    return { files: this.filePaths(exercise), exercise: attempt };
   }
 
   /** Replaces the learner's files with the served starter, after backing them up. Returns the backup folder. */
-  reset(exercise: Exercise, stamp: string, options: { fresh?: boolean } = {}): string | undefined {
+  reset(exercise: Exercise, stamp: string, options: { fresh?: boolean; redraw?: boolean } = {}): { backup?: string; exercise: Exercise } {
+    if (options.redraw && !isPooled(exercise)) {
+      throw new UsageError(`"${exercise.id}" plants all its ${exercise.manifest.bugs.length} bugs in every attempt: there is nothing to redraw (only pooled exercises, with "plant" in their exercise.json, draw their bugs).`);
+    }
+    if (options.redraw && this.progress.exercise(exercise.id)?.round) {
+      throw new WorkspaceError(`a ${this.progress.exercise(exercise.id)!.round!.mode} round of "${exercise.id}" is running: its bugs cannot be redrawn until it ends (\`bugbash finish ${exercise.id}\`).`);
+    }
+    // Keep the attempt's draw, unless asked for a new one; a pooled exercise reset before it
+    // was ever started gets its first draw here.
+    const kept = isPooled(exercise) && !options.redraw ? recordedDraw(exercise, this.progress.exercise(exercise.id)?.draw) : undefined;
+    const draw = isPooled(exercise) ? (kept ?? this.draw(exercise)) : undefined;
+    const attempt = draw ? plantedExercise(exercise, draw) : exercise;
     let backup: string | undefined;
     if (this.isStarted(exercise)) {
       backup = path.join(this.root, '.bugbash', 'backups', `${exercise.id}-${stamp}`);
@@ -103,7 +145,7 @@ export class Workspace {
         }
       }
     }
-    this.writeServed(exercise, { overwrite: true });
+    this.writeServed(attempt, { overwrite: true });
     const previous = this.progress.exercise(exercise.id);
     if (previous?.round) {
       // A running round goes on (same clock, same marks): reset is no way out of blind mode.
@@ -111,7 +153,8 @@ export class Workspace {
       entry.round = previous.round;
       entry.startedAt = previous.startedAt;
       if (previous.interview) entry.interview = previous.interview;
-    } else if (options.fresh || !previous) {
+    } else if (options.fresh || options.redraw || !previous) {
+      // New bugs are a new attempt: its clock starts now.
       this.progress.started(exercise.id);
     } else {
       // Restoring files is not a new attempt (a restored fix must not be timed from the reset):
@@ -119,8 +162,9 @@ export class Workspace {
       delete previous.lastCheck;
       this.progress.data.current = exercise.id;
     }
+    if (draw) this.progress.exercise(exercise.id)!.draw = draw;
     this.progress.save();
-    return backup;
+    return { backup, exercise: attempt };
   }
 
   private writeServed(exercise: Exercise, options: { overwrite?: boolean } = {}): void {
@@ -141,7 +185,7 @@ export class Workspace {
   servedText(exercise: Exercise, file: string): string {
     const saved = path.join(this.servedDir(exercise), file);
     if (existsSync(saved)) return readFileSync(saved, 'utf8');
-    return servedFiles(exercise).get(file) ?? '';
+    return servedFiles(this.attempt(exercise)).get(file) ?? '';
   }
 
   /** The learner's current text of a file, or undefined when they deleted it. */
