@@ -192,7 +192,13 @@ export async function main(argv: string[]): Promise<number> {
     exitCode = await action(new CommandContext(globals));
   };
   const program = buildProgram(run);
-  program.exitOverride();
+  // Usage errors exit with 2 everywhere: subcommands do not inherit a setting made after they
+  // were added, so every command gets it.
+  const overrideExit = (command: Command): void => {
+    command.exitOverride();
+    for (const sub of command.commands) overrideExit(sub);
+  };
+  overrideExit(program);
   program.hook('preAction', (command) => {
     globals = command.optsWithGlobals() as GlobalOptions;
   });

@@ -79,6 +79,16 @@ describe('working from inside the workspace', () => {
 });
 
 describe('did you mean', () => {
+  it('an unknown option of any command is a usage error: exit code 2, as README promises', () => {
+    const cwd = tempDir();
+    for (const args of [['check', '--bogus'], ['author', 'validate', '--bogus'], ['--bogus']]) {
+      const result = bugbash(cwd, args);
+      expect(result.stderr, args.join(' ')).toContain("unknown option '--bogus'");
+      expect(result.code, args.join(' ')).toBe(2);
+    }
+    expect(bugbash(cwd, ['check', '--help']).code).toBe(0);
+  });
+
   it('suggests the exercise a typo meant', () => {
     const cwd = tempDir();
     const start = bugbash(cwd, ['start', 'payment-procesor']);
