@@ -37,6 +37,7 @@ async function errorsOf(root: string): Promise<string[]> {
   return report.errors;
 }
 
+// The sneak cases of an instructor (one unsound change each) are fixture sets: sneaks.test.ts.
 describe('author validate: each unsound set gets an error naming the problem', () => {
   it('the fixture set as it is validates; a suite over its time budget is a warning naming the slowest tests', async () => {
     const report = await validateExercise({ root: BASIC_SET, bundled: false }, 'tiny-wallet', { runs: 2, budgetSeconds: 0 });
@@ -187,16 +188,6 @@ describe('author validate: each unsound set gets an error naming the problem', (
     expect(await errorsOf(root)).toEqual([expect.stringMatching(/^the correct alternative fix fixtures\/alternatives\/lenient is judged "negative-amount" still present \("a negative amount is rejected": /)]);
   });
 
-  it('a hidden test that hard-codes a generated id fails the perturbation check', async () => {
-    const root = brokenSet((f) => {
-      writeFileSync(
-        f('exercises/tiny-wallet/hidden/ids.test.ts'),
-        "import { guard, expectSame } from 'bugbash/harness';\nimport { randomUUID } from 'node:crypto';\n\nguard('ids are what they are', () => {\n  expectSame(randomUUID(), '00000000-0000-4000-8000-000000000001', 'the first generated id changed');\n});\n",
-      );
-    });
-    expect(await errorsOf(root)).toEqual([expect.stringMatching(/^the reference fails guard "ids are what they are" once its generated ids and random draws are shifted: the test hard-codes a generated value/)]);
-  });
-
   it('a hidden test that reads the wall clock is an error at its line, unless marked deliberate', async () => {
     const root = brokenSet((f) => replaceIn(f(HIDDEN), "guard('a withdrawal within the balance succeeds', async () => {", "guard('a withdrawal within the balance succeeds', async () => {\n  const startedAt = Date.now();\n  void startedAt;"));
     expect(await errorsOf(root)).toEqual([expect.stringMatching(/hidden\/wallet\.test\.ts:5: hidden code uses Date\.now\(\): a verdict must not depend on the machine's clock/)]);
@@ -234,43 +225,6 @@ describe('author validate: each unsound set gets an error naming the problem', (
     ]);
   });
 
-  it('a hidden test that imports the reference by path, or @reference outside compareWithReference, is rejected with where and how to fix', async () => {
-    const root = brokenSet((f) => {
-      replaceIn(f(HIDDEN), "import { Wallet } from '@impl/wallet';", "import { Wallet } from '../../../solutions/tiny-wallet/wallet';");
-      writeFileSync(
-        f('exercises/tiny-wallet/hidden/reference.test.ts'),
-        "import { guard, Env, FakeStore, expectSame } from 'bugbash/harness';\nimport { Wallet } from '@reference/wallet';\n\nguard('the reference withdraws', async () => {\n  expectSame(await new Wallet(new FakeStore<number>(new Env(), 'balances', { w1: 5 })).withdraw('w1', 5), 0, 'withdrew');\n});\n",
-      );
-    });
-    expect(await errorsOf(root)).toEqual([
-      expect.stringMatching(/hidden\/reference\.test\.ts:2: imports "@reference\/wallet" in a file that never calls compareWithReference: the test would grade the reference, not the learner's code; import the code under test from "@impl\/wallet"/),
-      expect.stringMatching(/hidden\/wallet\.test\.ts:2: imports the reference by path \("\.\.\/\.\.\/\.\.\/solutions\/tiny-wallet\/wallet"\) outside compareWithReference: .* import the code under test from "@impl\/wallet"/),
-    ]);
-  });
-
-  it('leaks: a served comment "not atomic", an identifier offByOne, a brief or a hint naming the bug; spec words like "atomically" and the task "find and fix the bugs" pass', async () => {
-    const root = brokenSet((f) => {
-      for (const file of [f(STARTER), f(REFERENCE)]) {
-        replaceIn(file, '  async withdraw(', '  // not atomic: two workers can both get here and charge twice\n  async withdraw(');
-        replaceIn(file, '  private serialised', '  /** Atomically applies one change per wallet. */\n  private readonly offByOne = 0;\n\n  private serialised');
-      }
-      writeFileSync(f('exercises/tiny-wallet/brief.md'), `${readFileSync(f('exercises/tiny-wallet/brief.md'), 'utf8')}\nFind and fix the bugs. Beware the race condition in withdraw.\n`);
-      const manifest = JSON.parse(readFileSync(f(MANIFEST), 'utf8'));
-      manifest.bugs[1].hints.push('The FIXME is an off-by-one in the check.');
-      writeFileSync(f(MANIFEST), JSON.stringify(manifest, null, 2));
-    });
-    const errors = await errorsOf(root);
-    expect(errors).toEqual([
-      expect.stringMatching(/starter\/wallet\.ts:\d+: served code contains "not atomic", which hints at a bug: \/\/ not atomic: two workers/),
-      expect.stringMatching(/starter\/wallet\.ts:\d+: served code contains "charge twice"/),
-      expect.stringMatching(/starter\/wallet\.ts:\d+: served code contains "both get here"/),
-      expect.stringMatching(/starter\/wallet\.ts:\d+: served code contains "off by one", which hints at a bug: private readonly offByOne = 0;/),
-      expect.stringMatching(/brief\.md:4: the brief says "race condition", which points at a planted bug/),
-      expect.stringMatching(/exercise\.json: bugs\[1\]\.hints\[1\] \(of "negative-amount"\) says "fixme"/),
-      expect.stringMatching(/exercise\.json: bugs\[1\]\.hints\[1\] \(of "negative-amount"\) says "off by one"/),
-    ]);
-  });
-
   it('a test that relies on state left by another test fails the shuffled run', async () => {
     const root = brokenSet((f) =>
       writeFileSync(
@@ -287,25 +241,6 @@ describe('author validate: each unsound set gets an error naming the problem', (
     );
     expect(await errorsOf(root)).toEqual([
       expect.stringMatching(/^the test guard "every step ran before this one" passes on the reference in file order but fails when the tests of its file run in another order \(.*\): it relies on state left by another test/),
-    ]);
-  });
-
-  it('a test that only passes after some other test ran fails when it runs alone', async () => {
-    const root = brokenSet((f) =>
-      writeFileSync(
-        f('exercises/tiny-wallet/hidden/warm.test.ts'),
-        [
-          "import { guard, expectThat } from 'bugbash/harness';",
-          '',
-          'const warmed: string[] = [];',
-          ...['a', 'b', 'c', 'd', 'e', 'f'].map((name) => `guard('cache ${name} warms up', () => {\n  warmed.push('${name}');\n});`),
-          "guard('the cache is warm', () => {\n  expectThat(warmed.length > 0, 'the cache was cold');\n});",
-          '',
-        ].join('\n'),
-      ),
-    );
-    expect(await errorsOf(root)).toEqual([
-      expect.stringMatching(/^the test guard "the cache is warm" \(hidden\/warm\.test\.ts\) passes on the reference with the other tests of its file but fails when it runs alone \(the cache was cold\): it relies on state an earlier test left/),
     ]);
   });
 
