@@ -164,6 +164,22 @@ async function main(): Promise<void> {
   rows.push({ what: 'validate / check', value: validateRatio.toFixed(2), target: '≤ 3', met: validateRatio <= 3 });
   rows.push({ what: 'peak memory of `author validate`', value: `${validatePeak.toFixed(0)} MiB` });
 
+  // 5b. The mutation gate, for one exercise and (unless BENCH_ALL=0) for the whole bundled
+  // set, as CI runs it after npm test. Once each: these take minutes.
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(0)} s`;
+  log(`author validate ${EXERCISE} --mutate…`);
+  const mutateOne = await timed(process.execPath, [BIN, 'author', 'validate', EXERCISE, '--runs', '1', '--mutate', '--json'], { cwd });
+  const gate = (JSON.parse(mutateOne.stdout) as { exercises: { mutation?: { score: number; total: number; equivalent: number } }[] }).exercises[0]?.mutation;
+  rows.push({ what: `\`author validate ${EXERCISE} --mutate\` (${gate ? `${gate.total - gate.equivalent} mutants, score ${gate.score}%` : 'no mutation result'})`, value: seconds(mutateOne.ms), target: 'gate passed', met: mutateOne.code === 0 });
+  if (process.env.BENCH_ALL !== '0') {
+    log('author validate --all (every bundled exercise)…');
+    const all = await timed(process.execPath, [BIN, 'author', 'validate', '--all', '--runs', '1', '--json'], { cwd });
+    rows.push({ what: `\`author validate --all\` (${catalog.exercises.length} exercises, 1 run)`, value: `${seconds(all.ms)}, ${all.peakMiB.toFixed(0)} MiB peak`, target: 'valid', met: all.code === 0 });
+    log('author validate --all --mutate (what CI runs after npm test)…');
+    const allMutate = await timed(process.execPath, [BIN, 'author', 'validate', '--all', '--runs', '1', '--mutate', '--json'], { cwd });
+    rows.push({ what: `\`author validate --all --mutate\` (CI's step after npm test)`, value: `${seconds(allMutate.ms)}, ${allMutate.peakMiB.toFixed(0)} MiB peak`, target: 'all pass', met: allMutate.code === 0 });
+  }
+
   // 6. Race tests: how every bundled race test is explored on its reference (exhaustive
   // proof or sampled), how many orderings each needs, and what exploration costs a check.
   const raceRows: string[] = [];
