@@ -14,7 +14,7 @@ import { emphasisWarnings } from './emphasis.js';
 import { mutateExercise, type MutationReport } from './mutate.js';
 import { checkHiddenTypes, hiddenSourceFiles } from './hidden-check.js';
 import { hiddenImportProblems } from './hidden-imports.js';
-import { forAuthor } from './voice.js';
+import { forAuthor, verdictForAuthor } from './voice.js';
 import { DEFAULT_LEAK_WORDS, findLeaks, findProseLeaks } from './leaks.js';
 
 export interface ValidateOptions {
@@ -67,13 +67,19 @@ export interface ValidationReport {
   /** The mutation gate, when validate ran with --mutate (and everything else was sound). */
   mutation?: MutationReport;
   timings: { implementation: string; seconds: number }[];
+  /**
+   * The verdicts of the implementations graded otherwise than they must be (a reference that
+   * fails, a variant caught by other tests, a fixture not as declared), as a learner would get
+   * them: `-v` prints each with its diffs and interleavings.
+   */
+  unexpected: CheckResult[];
   durationMs: number;
 }
 
 /** Every check of `author validate` for one exercise; problems are collected, never thrown. */
 export async function validateExercise(set: ExerciseSet, id: string, options: ValidateOptions = {}): Promise<ValidationReport> {
   const startedAt = Date.now();
-  const report: ValidationReport = { id, ok: false, errors: [], warnings: [], bugs: [], guards: 0, matrix: [], fixtures: [], exploration: [], referenceRuns: 0, timings: [], durationMs: 0 };
+  const report: ValidationReport = { id, ok: false, errors: [], warnings: [], bugs: [], guards: 0, matrix: [], fixtures: [], exploration: [], referenceRuns: 0, timings: [], unexpected: [], durationMs: 0 };
   const step = options.onStep ?? (() => undefined);
   let loaded: Exercise | undefined;
   const finish = () => {
@@ -187,6 +193,7 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
   const blamed = failingTests(reference);
   const stop = stopProblem(reference);
   if (stop) {
+    report.unexpected = [verdictForAuthor(reference)];
     report.errors.push(`the other implementations were not judged: the run was stopped on the reference (${stop.message.split(' — ')[0]}); fix that first`);
     return finish();
   }
@@ -199,6 +206,10 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
   }
   checkLenientTests(lenient, fixtures, results!, report);
   report.timings = results!.map((result) => ({ implementation: result.implementation, seconds: result.testsMs / 1000 }));
+  const notAsTheyMust = new Set([...report.matrix, ...report.fixtures].filter((row) => !row.ok).map((row) => row.implementation));
+  report.unexpected = results!
+    .filter((result) => (result.implementation === 'reference' ? !result.solved : notAsTheyMust.has(result.implementation)))
+    .map(({ tests: _tests, ...result }) => verdictForAuthor(result));
 
   const runs = options.runs ?? 5;
   if (runs > 1) {

@@ -1,5 +1,6 @@
 import type { ValidationReport } from '../authoring/validate.js';
-import { style, symbols } from './style.js';
+import { renderCheck } from './check.js';
+import { indent, style, symbols } from './style.js';
 
 export function renderValidation(report: ValidationReport, verbose = false): string {
   const out: string[] = [];
@@ -66,6 +67,14 @@ export function renderValidation(report: ValidationReport, verbose = false): str
     out.push(style.dim(`  all implementations graded in one vitest run; the slowest spent ${slowest.seconds.toFixed(1)} s in tests (${slowest.implementation})`));
   }
   for (const error of report.errors) out.push(style.bad(`  ${symbols.present} ${error}`));
+  if (verbose) {
+    // The same report a learner gets, with diffs and interleavings, for each implementation
+    // graded otherwise than it must be.
+    for (const result of report.unexpected) {
+      out.push('', style.bold(`  what ${result.implementation === 'reference' ? 'the reference' : result.implementation} got from the hidden tests:`));
+      out.push(indent(renderCheck(result, { verbose: true, revealTitles: true, author: true }), 4));
+    }
+  }
   for (const warning of report.warnings) out.push(style.warn(`  ! ${warning}`));
   return out.join('\n');
 }

@@ -321,6 +321,18 @@ describe('author new', () => {
     expect(suite.getImportDeclarations().map((d) => d.getModuleSpecifierSourceFile()?.getFilePath() !== undefined)).toEqual([true, true]);
   });
 
+  it('-v shows the verdict of an implementation graded otherwise than it must be, as a learner gets it', () => {
+    const root = brokenSet((f) => {
+      mkdirSync(f('exercises/tiny-wallet/fixtures/alternatives/lenient'), { recursive: true });
+      writeFileSync(f('exercises/tiny-wallet/fixtures/alternatives/lenient/wallet.ts'), readFileSync(f(REFERENCE), 'utf8').replace('amount <= 0', 'amount < -1000'));
+    });
+    const result = bugbash(tempDir(), ['--sets', root, 'author', 'validate', 'tiny-wallet', '--runs', '1', '-v', '--no-color'], { BUGBASH_SETS: '' });
+    expect(result.code).toBe(1);
+    const shown = result.stdout.slice(result.stdout.indexOf('what alternative:lenient got from the hidden tests:'));
+    expect(shown).toMatch(/^what alternative:lenient got from the hidden tests:/);
+    expect(shown).toContain('a withdrawal of -50 was accepted and credited the wallet');
+  });
+
   it('the CLI validates a set with --json and exit code 1 on a problem', () => {
     const root = brokenSet((f) => replaceIn(f(STARTER), "'balance too low'", "'balance is too low'"));
     const result = bugbash(tempDir(), ['--sets', root, 'author', 'validate', 'tiny-wallet', '--json'], { BUGBASH_SETS: '' });
