@@ -110,7 +110,8 @@ export async function composeBugs(exercise: Exercise, hunks: Hunk[], checker: Co
   composition.coverage = { plant: plantedCount(exercise), pool: pool.length, mode: plan.mode, sets: plan.sets.length };
   for (const bugs of plan.sets) {
     const name = `${NAME_PREFIX}${bugs.join('+')}`;
-    const implementation: Implementation = { kind: 'variant', name, dir: materialise(exercise, 'planted', plantedFiles(exercise, bugs, hunks)) };
+    // Only which bugs are present matters here: a bug's other tests are skipped once one failed.
+    const implementation: Implementation = { kind: 'variant', name, dir: materialise(exercise, 'planted', plantedFiles(exercise, bugs, hunks)), bailPerBug: true };
     const problems = await checker.check(implementation.dir);
     if (problems.length > 0) {
       for (const problem of problems) {

@@ -20,6 +20,8 @@ export interface Implementation {
   bug?: string;
   /** Run only the `index`-th test of this hidden file (path relative to the exercise folder). */
   only?: { file: string; index: number };
+  /** Skip a bug's other tests once one failed (a set of pooled bugs: only which are present matters). */
+  bailPerBug?: boolean;
 }
 
 

@@ -16,7 +16,7 @@ export interface SuiteJob {
    * project runs one test alone: the `index`-th test `file` defines (validate's check that
    * no test needs state an earlier test left).
    */
-  implementations: { name: string; dir: string; only?: { file: string; index: number } }[];
+  implementations: { name: string; dir: string; only?: { file: string; index: number }; bailPerBug?: boolean }[];
   cacheDir: string;
   /** Run the whole job this many times (flake detection); results are reported per repetition. */
   repeat?: number;

@@ -200,7 +200,10 @@ function prepare(job: SuiteJob): Promise<TestSpecification[]> {
             root: job.root,
             include: implementation.only ? [implementation.only.file] : job.include,
             // Read by the harness when the file defines its tests.
-            ...(implementation.only ? { env: { BUGBASH_ONLY_TEST: String(implementation.only.index) } } : {}),
+            env: {
+              ...(implementation.only ? { BUGBASH_ONLY_TEST: String(implementation.only.index) } : {}),
+              ...(implementation.bailPerBug ? { BUGBASH_BAIL: 'bug' } : {}),
+            },
           },
           resolve: { alias: [{ find: /^@impl\/(.*)$/, replacement: `${implementation.dir}/$1` }] },
           plugins: [importGuard(job, implementation), moduleStatePlugin(implementation.dir)],

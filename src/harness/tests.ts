@@ -126,9 +126,21 @@ const PERTURBED = process.env.BUGBASH_PERTURB === '1';
 const PERTURBED_ID_OFFSET = 7;
 const PERTURBED_RANDOM_STATE = 97;
 
-/** The mutation gate: once a test of this file failed, the file's other tests are skipped. */
-const BAIL = process.env.BUGBASH_BAIL === '1';
+/**
+ * Skipping what cannot change a verdict (read when a test runs: a project may set it):
+ * BUGBASH_BAIL=1 (the mutation gate: only "killed?" matters) skips a file's other tests once
+ * one failed; BUGBASH_BAIL=bug (validate's pooled sets: which bugs are present matters) skips
+ * a bug's other tests in the file once one of them failed, and never a guard.
+ */
 let failedInThisFile = false;
+const failedBugsInThisFile = new Set<string>();
+
+function skippable(meta: HiddenTestMeta): string | undefined {
+  const bail = process.env.BUGBASH_BAIL;
+  if (bail === '1' && failedInThisFile) return 'an earlier test of this file failed';
+  if (bail === 'bug' && meta.bugbash.kind === 'bug' && failedBugsInThisFile.has(meta.bugbash.bug)) return 'an earlier test of this bug failed';
+  return undefined;
+}
 
 /** How many tests this file has defined so far; with BUGBASH_ONLY_TEST=n only the n-th (from 0) runs. */
 let definedInThisFile = 0;
@@ -142,7 +154,8 @@ function define(meta: HiddenTestMeta, name: string, body: () => Promise<void> | 
     return;
   }
   test(name, { meta: meta as never, timeout: timeout + VITEST_TIMEOUT_SLACK_MS }, async ({ task, skip }) => {
-    if (BAIL && failedInThisFile) return skip('an earlier test of this file failed');
+    const skipped = skippable(meta);
+    if (skipped) return skip(skipped);
     liveEnvs.clear();
     exitCalls.length = 0;
     recorded = [];
@@ -163,6 +176,7 @@ function define(meta: HiddenTestMeta, name: string, body: () => Promise<void> | 
       }
     } catch (error) {
       failedInThisFile = true;
+      if (meta.bugbash.kind === 'bug') failedBugsInThisFile.add(meta.bugbash.bug);
       (task.meta as unknown as HiddenTestMeta).bugbashFailure = failureReport(error);
       throw error;
     } finally {
