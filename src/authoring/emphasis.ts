@@ -202,9 +202,21 @@ export interface RuleComment {
 /**
  * Comments that restate the rule a planted change breaks: a comment block within `reach`
  * lines above a planted change of bug B, or inside it, sharing at least `minWords` words with
- * one of B's test names.
+ * one of B's test names. The exercise's vocabulary (words in at least `commonShare` of all
+ * its test names, such as "charge" or "key" in a payments exercise) does not count: every
+ * comment of the exercise uses it; nor do the words the planted lines spell themselves (a doc
+ * comment naming what a function computes is not a rule).
  */
-export function ruleCommentsAtPlantedChanges(files: ServedFile[], byBug: Map<string, string[]>, { reach = COMMENT_REACH, minWords = 2 } = {}): RuleComment[] {
+export function ruleCommentsAtPlantedChanges(
+  files: ServedFile[],
+  tests: Pick<TestNames, 'bugs' | 'guards' | 'byBug'>,
+  { reach = COMMENT_REACH, minWords = 2, commonShare = 0.2 } = {},
+): RuleComment[] {
+  const names = [...tests.bugs, ...tests.guards];
+  const frequency = new Map<string, number>();
+  for (const name of names) for (const word of words(name)) frequency.set(word, (frequency.get(word) ?? 0) + 1);
+  const common = new Set([...frequency].filter(([, count]) => count >= Math.max(2, commonShare * names.length)).map(([word]) => word));
+  const byBug = new Map([...tests.byBug].map(([bug, list]) => [bug, list.map((name) => [...words(name)].filter((word) => !common.has(word)))]));
   const found: RuleComment[] = [];
   for (const { file, text, planted } of files) {
     const lines = text.replace(/\r\n/g, '\n').split('\n');
@@ -219,7 +231,12 @@ export function ruleCommentsAtPlantedChanges(files: ServedFile[], byBug: Map<str
         .trim();
       // The block spans served lines index+1 … end+1 and is about the `reach` lines below it.
       const own = words(block);
-      const on = planted.find((range) => range.start <= end + 1 + reach && range.end >= index + 1 && overlap(own, byBug.get(range.bug) ?? []) >= minWords);
+      // Words the planted lines spell themselves (identifiers split at capitals) only name what the code does.
+      const restates = (range: ServedFile['planted'][number]) => {
+        const code = words(lines.slice(range.start - 1, range.end).filter(isStatement).join(' ').replace(/([a-z0-9])([A-Z])/g, '$1 $2'));
+        return (byBug.get(range.bug) ?? []).some((name) => name.filter((word) => own.has(word) && !code.has(word)).length >= minWords);
+      };
+      const on = planted.find((range) => range.start <= end + 1 + reach && range.end >= index + 1 && restates(range));
       if (on) found.push({ file, line: index + 1, text: block, bug: on.bug });
       index = end;
     }
@@ -269,7 +286,7 @@ export function emphasisProblems(exercise: Exercise): { errors: string[]; warnin
   }
 
   const files = servedFiles(exercise);
-  for (const comment of ruleCommentsAtPlantedChanges(files, tests.byBug)) {
+  for (const comment of ruleCommentsAtPlantedChanges(files, tests)) {
     warnings.push(
       `${path.join(exercise.starterDir, comment.file)}:${comment.line} (served): the comment "${comment.text}" restates the rule that the change of "${comment.bug}" just below breaks. Remove it or move the intent to where it is honoured (the reference and every fixture get the same comment edit).`,
     );

@@ -126,13 +126,25 @@ describe('comments in served code', () => {
   });
 
   it('finds a comment that restates the rule of the planted change below it, and only that', () => {
-    const byBug = testNames(suite).byBug;
-    expect(ruleCommentsAtPlantedChanges([pointing], byBug).map(({ line, bug }) => ({ line, bug }))).toEqual([
+    const tests = testNames(suite);
+    expect(ruleCommentsAtPlantedChanges([pointing], tests).map(({ line, bug }) => ({ line, bug }))).toEqual([
       { line: 3, bug: 'balance-overdraw' },
       { line: 15, bug: 'refund-declined' },
     ]);
     const neutral = file(body(['  // Cards are read from the primary, never a replica.'], ['  // Refunds go back to the original payment method.']));
-    expect(ruleCommentsAtPlantedChanges([neutral], byBug)).toEqual([]);
+    expect(ruleCommentsAtPlantedChanges([neutral], tests)).toEqual([]);
+  });
+
+  it('the exercise vocabulary and the words the planted code spells do not make a comment a rule', () => {
+    const tests = testNames(suite);
+    // "charge" is in three of the four test names: "refund" alone is left, one word.
+    const vocabulary = file(body([], ['  // The refund of a charge.']));
+    expect(ruleCommentsAtPlantedChanges([vocabulary], tests)).toEqual([]);
+    // "concurrent" and "overdraw" are what the planted line itself calls things.
+    const named = file(['async function settle() {', '  // Concurrent overdraw check.', '> balance-overdraw:   if (concurrentOverdraw(balance)) return;', '}']);
+    expect(ruleCommentsAtPlantedChanges([named], tests)).toEqual([]);
+    const stated = file(['async function settle() {', '  // Concurrent charges never overdraw.', '> balance-overdraw:   if (balance < amount) return;', '}']);
+    expect(ruleCommentsAtPlantedChanges([stated], tests).map(({ bug }) => bug)).toEqual(['balance-overdraw']);
   });
 });
 
