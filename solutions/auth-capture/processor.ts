@@ -114,7 +114,6 @@ export class PaymentIntents {
     });
 
     if (result.outcome === 'declined') {
-      // A decline is not final: the customer may confirm again with another payment method.
       const declined: PaymentIntent = {
         ...processing,
         status: 'requires_payment_method',

@@ -31,8 +31,6 @@ export function idempotencyKeyFor(purchase: Purchase): string {
     purchase.orderId,
     String(toMinorUnits(purchase.total, purchase.currency)),
     purchase.currency,
-    // A new submission by the customer (paying again after a decline) is a new payment; the
-    // retries of one submission are not, however long they take.
     `attempt-${purchase.attempt}`,
   ];
   return `pay_${createHash('sha256').update(parts.join('\n')).digest('hex')}`;

@@ -14,11 +14,7 @@ const MIN_CHARGE_AMOUNT = 50;
 /** Eight digits of minor units: the most our ledger and the issuing bank accept in one movement. */
 const MAX_AMOUNT = 99_999_999;
 const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
-/**
- * How long the result of a key is kept for replays: 24 hours. Terminals and the checkout
- * service keep retrying with the same key until they get an answer; once a key is older than
- * this, it may be used again for a new charge.
- */
+/** Terminals and the checkout service keep retrying with the same key until they get an answer. */
 const IDEMPOTENCY_KEY_TTL = 24 * 60 * 60 * 1000;
 
 /**

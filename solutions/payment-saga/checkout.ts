@@ -104,7 +104,6 @@ export class CheckoutSaga {
   private async compensate(order: Order, saga: SagaRecord, failureCode: string): Promise<CheckoutResult> {
     saga = await this.update(saga, { status: 'compensating', failureCode });
     try {
-      // Reverse order: stock goes back on the shelf before the money goes back to the card.
       for (let i = saga.completed.length - 1; i >= 0; i -= 1) {
         await this.undo(order, saga, saga.completed[i]);
       }

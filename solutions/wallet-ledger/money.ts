@@ -42,11 +42,7 @@ export function splitFee(fee: number, partnerShareBps: number): { platform: numb
   return { platform, partner };
 }
 
-/**
- * Converts `amount` (minor units of `from`) to minor units of `to` at `rate` (see FxRates).
- * Rounds down: a wallet never receives more than the rate pays for, and the fraction of a
- * minor unit stays in the FX pool.
- */
+/** `amount` of `from` in `to`, at `rate` (see FxRates). */
 export function convert(amount: number, from: string, to: string, rate: number): number {
   if (from === to) return amount;
   const scale = (currency: string) => 10n ** BigInt(minorUnitDigits(currency));

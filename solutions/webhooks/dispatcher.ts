@@ -40,7 +40,7 @@ export class WebhookDispatcher {
       try {
         status = await this.post(body);
       } catch {
-        // No response: the endpoint may be restarting or the connection dropped.
+        // status stays null: http.post rejects when nothing came back.
       }
       if (status !== null && status >= 200 && status < 300) return { delivered: true, attempts: attempt, status };
       if (!isRetryable(status) || attempt > this.maxRetries) return { delivered: false, attempts: attempt, status };

@@ -24,14 +24,12 @@ export class WebhookReceiver {
 
   async handle(rawBody: string, signatureHeader: string): Promise<ReceiveResult> {
     const event = parseEvent(rawBody);
-    // Nothing in the body is trusted (not even the event id) until the signature checks out.
     this.options.verifier.verify(rawBody, signatureHeader);
     if (!HANDLED_TYPES.has(event.type)) return { eventId: event.id, status: 'ignored' };
     checkPaymentIntent(event);
 
     const { processedEvents } = this.options;
     const claim: ProcessedEvent = { status: 'processing', type: event.type, receivedAt: this.options.clock.now() };
-    // Delivery is at least once: a redelivered event is acknowledged, never applied twice.
     const claimed = await processedEvents.setIfAbsent(event.id, claim);
     if (!claimed) return { eventId: event.id, status: 'duplicate' };
 

@@ -10,7 +10,7 @@ import { fixtureImplementation, referenceImplementation, starterImplementation, 
 import { loadFixtures, type Fixture } from '../catalog/fixtures.js';
 import type { CheckResult, TestExploration } from '../grading/verdict.js';
 import { composeBugs } from './compose.js';
-import { emphasisWarnings } from './emphasis.js';
+import { emphasisProblems } from './emphasis.js';
 import { mutateExercise, type MutationReport } from './mutate.js';
 import { checkHiddenTypes, hiddenSourceFiles } from './hidden-check.js';
 import { hiddenImportProblems } from './hidden-imports.js';
@@ -137,7 +137,9 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
       report.errors.push(`${path.join(exercise.starterDir, file)}:${leak.line}: served code contains "${leak.word}", which hints at a bug: ${leak.text}`);
     }
   }
-  report.warnings.push(...emphasisWarnings(exercise));
+  const emphasis = emphasisProblems(exercise);
+  report.errors.push(...emphasis.errors);
+  report.warnings.push(...emphasis.warnings);
   for (const leak of findProseLeaks(exercise.briefPath, readFileSync(exercise.briefPath, 'utf8'))) {
     report.errors.push(`${exercise.briefPath}:${leak.line}: the brief says "${leak.word}", which points at a planted bug; describe the behaviour the code must have instead: ${leak.text}`);
   }

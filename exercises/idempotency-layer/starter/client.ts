@@ -33,8 +33,6 @@ export function idempotencyKeyFor(purchase: Purchase): string {
     String(purchase.total),
     purchase.currency,
     // @bug request-time-in-key
-    // The hour of the request, so paying for the same order again later (after a decline) is a
-    // new payment instead of a replay of the decline that was saved for the earlier one.
     `hour-${Math.floor(purchase.requestedAt / 3_600_000)}`,
   ];
   return `pay_${createHash('sha256').update(parts.join('\n')).digest('hex')}`;

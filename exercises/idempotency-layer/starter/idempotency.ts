@@ -108,17 +108,16 @@ function isExpired(record: IdempotencyRecord, now: number): boolean {
   return now - record.createdAt > RETENTION_MS;
 }
 
-/**
- * What a request asks for, independent of how its body happened to be serialised: a retry
- * built by another code path may list the same parameters in another order.
- */
 function fingerprintOf(request: ApiRequest): string {
   // @bug key-reused-across-endpoints
   const canonical = canonicalJson(request.params);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-/** JSON with object keys sorted at every level. */
+/**
+ * JSON with object keys sorted at every level, independent of how a body happened to be
+ * serialised: a retry built by another code path may list the same parameters in another order.
+ */
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {

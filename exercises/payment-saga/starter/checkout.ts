@@ -100,7 +100,6 @@ export class CheckoutSaga {
     // @bug failed-before-compensated
     saga = await this.update(saga, { status: 'failed', failureCode });
     try {
-      // Reverse order: stock goes back on the shelf before the money goes back to the card.
       // @bug compensation-skips-charge
       for (let i = saga.completed.length - 1; i > 0; i -= 1) {
         await this.undo(order, saga, saga.completed[i]);

@@ -40,7 +40,7 @@ export class WebhookDispatcher {
       try {
         status = await this.post(body);
       } catch {
-        // No response: the endpoint may be restarting or the connection dropped.
+        // status stays null: http.post rejects when nothing came back.
         // @bug network-errors-retried-forever
         await this.options.sleep(this.backoffMs(attempt));
         continue;

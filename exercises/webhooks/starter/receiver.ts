@@ -24,7 +24,6 @@ export class WebhookReceiver {
 
   async handle(rawBody: string, signatureHeader: string): Promise<ReceiveResult> {
     const event = parseEvent(rawBody);
-    // Nothing in the body is trusted (not even the event id) until the signature checks out.
     // @bug reserialised-body
     this.options.verifier.verify(JSON.stringify(event), signatureHeader);
     if (!HANDLED_TYPES.has(event.type)) return { eventId: event.id, status: 'ignored' };
@@ -32,7 +31,6 @@ export class WebhookReceiver {
 
     const { processedEvents } = this.options;
     const claim: ProcessedEvent = { status: 'processing', type: event.type, receivedAt: this.options.clock.now() };
-    // Delivery is at least once: a redelivered event is acknowledged, never applied twice.
     // @bug duplicate-delivery-race
     if (await processedEvents.get(event.id)) return { eventId: event.id, status: 'duplicate' };
     await processedEvents.set(event.id, claim);
