@@ -37,7 +37,7 @@ bug('tolerance-boundary', 'an event that took 300.9 seconds to arrive is process
   );
 });
 
-bug('tolerance-boundary', 'a signature 301 seconds old is refused as a possible replay', async () => {
+guard('a signature 301 seconds old is refused as a possible replay', async () => {
   await expectRejects(
     () => verifierAt(NOW_MS).verify(body, signed(body, NOW - 301)),
     'timestamp_outside_tolerance',
@@ -124,7 +124,7 @@ bug('rotated-secret-rejected', 'a v0 signature cannot stand in for a wrong v1 si
   );
 });
 
-bug('rotated-secret-rejected', 'extra v0 entries next to a valid v1 signature are ignored', async () => {
+guard('extra v0 entries next to a valid v1 signature are ignored', async () => {
   const header = `t=${NOW},v1=${hmac(NOW, body, SECRET)},v0=6ffbb59b2300aae63f272406069a9788598b792a944a07aba816edb039989a39`;
   await expectResolves(() => verifierAt(NOW_MS).verify(body, header), 'a valid v1 signature was refused because the header also carried a v0 entry');
 });
@@ -148,7 +148,7 @@ bug('rotated-secret-rejected', 'the matching v1 signature counts wherever it com
   expectSame(refused, [], 'a header carrying several v1 signatures (a secret being rolled) was refused although one of them matched our secret; any one matching v1 signature is enough');
 });
 
-bug('rotated-secret-rejected', 'a header whose v1 signatures all come from other secrets is refused', async () => {
+guard('a header whose v1 signatures all come from other secrets is refused', async () => {
   await expectRejects(
     () => verifierAt(NOW_MS, SECRET).verify(body, signed(body, NOW, [OLD_SECRET, 'whsec_4Kx8third'])),
     'signature_mismatch',
