@@ -157,7 +157,19 @@ bug('minor-unit-exponent', 'amount rules see yen and dinar amounts at their valu
 });
 
 bug('minor-unit-exponent', 'converted amounts are exact at every threshold: a minor unit above fires, the threshold itself does not', async () => {
-  const cases: [number, string][] = [[775, 'eur'], [5_500, 'gbp'], [300, 'jpy'], [1_230, 'kwd'], [99_999_990, 'kwd'], [99_999_999, 'jpy'], [12_345, 'usd']];
+  const cases: [number, string][] = [
+    [775, 'eur'],
+    [5_500, 'gbp'],
+    [300, 'jpy'],
+    [1_230, 'kwd'],
+    [12_345, 'usd'],
+    // The largest amounts: a rate off by a millionth of a dollar shows here.
+    [99_999_999, 'usd'],
+    [99_999_999, 'eur'],
+    [99_999_999, 'gbp'],
+    [99_999_999, 'jpy'],
+    [99_999_990, 'kwd'],
+  ];
   const actual: Record<string, string[]> = {};
   const expected: Record<string, string[]> = {};
   for (const [i, [amount, currency]] of cases.entries()) {
@@ -189,8 +201,9 @@ guard('malformed amounts and unsupported currencies are refused', async () => {
     await expectRejects(() => w.radar.assess(auth(`auth_${i}`, { amount, currency })), code, `assessing ${amount} ${currency} was not refused with ${code}`);
   }
   await expectResolves(() => w.radar.assess(auth('auth_max', { amount: 99_999_999, currency: 'usd' })), 'the largest amount, 99,999,999, was refused');
+  await expectResolves(() => w.radar.assess(auth('auth_min', { amount: 1, currency: 'usd' })), 'the smallest amount, 1 minor unit, was refused');
   await expectResolves(() => w.radar.assess(auth('auth_kwd', { amount: 1_230, currency: 'kwd' })), '1.230 KWD was refused');
-  expectSame(w.decisions.values().length, 2, 'refused authorizations left decisions behind');
+  expectSame(w.decisions.values().length, 3, 'refused authorizations left decisions behind');
 });
 
 async function reviewed(w: ReturnType<typeof world>, id = 'auth_r') {

@@ -13,6 +13,7 @@ function settledAs(result: PromiseSettledResult<unknown>): string {
 
 guard('entries are added once, removed, and emails are listed case-insensitively', async () => {
   const w = world();
+  await w.dashboard.remove('allow', 'card', 'fp_never_listed');
   await w.dashboard.add('block', 'email', ' Mallory@Example.com');
   await w.dashboard2.add('block', 'email', 'mallory@example.com');
   await w.dashboard.add('block', 'card', 'fp_stolen');

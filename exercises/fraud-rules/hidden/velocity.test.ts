@@ -118,6 +118,17 @@ guard('every assessed authorization is counted, whatever was decided, and old hi
   expectSame(counted(w, `card:${CARD}`), ['auth_4'], 'a day later, the card counter still held authorizations 24 hours old');
 });
 
+guard('a counter keeps every authorization younger than 24 hours, so a 24-hour window sees them all', async () => {
+  const rule = { id: 'card_per_day', dimension: 'card' as const, windowMs: DAY, limit: 5, action: 'review' as const };
+  const w = world(undefined, { rules: { velocity: [rule] } });
+  await w.radar.assess(auth('auth_a'));
+  w.clock.advance(DAY - HOUR);
+  await w.radar.assess(auth('auth_b'));
+  w.clock.advance(HOUR - 1);
+  await w.radar.assess(auth('auth_c'));
+  expectSame(counted(w, `card:${CARD}`), ['auth_a', 'auth_b', 'auth_c'], 'a card counter dropped an authorization less than 24 hours old');
+});
+
 guard('an authorization refused as malformed is not counted', async () => {
   const w = world(undefined, { rules: { velocity: [cardPerHour(2)] } });
   await expectRejects(() => w.radar.assess(auth('auth_bad', { amount: 19.99 })), 'amount_invalid', 'a fractional amount was not refused with amount_invalid');
