@@ -61,6 +61,23 @@ bug('full-remainder-refused', 'a refund of exactly what is left succeeds, and on
   );
 });
 
+bug('full-remainder-refused', 'a refund still pending counts against what is left, and the exact rest can still be refunded', async () => {
+  const w = refundWorld();
+  w.network.inject({ operation: 'refund', kind: 'fail', times: 6 });
+  const pending = await w.service.refund(ORDER, 'rf_1', 6_000);
+  w.network.heal();
+  const seen = {
+    first: pending.refunds.rf_1?.status,
+    '6000 more': await describe(w.service.refund(ORDER, 'rf_2', 6_000)),
+    'the 4000 left': await describe(w.instance(1).refund(ORDER, 'rf_3', 4_000)),
+  };
+  expectSame(
+    seen,
+    { first: 'pending', '6000 more': 'refund_exceeds_unrefunded', 'the 4000 left': 'amountRefunded 4000' },
+    'with a refund of $60.00 of a $100.00 payment still pending at the network, another $60.00 was let through, or the $40.00 left was refused',
+  );
+});
+
 async function describe(call: Promise<Payment>): Promise<string> {
   const result = await outcome(call);
   return result.ok ? `amountRefunded ${result.value.amountRefunded}` : result.code;
@@ -68,7 +85,7 @@ async function describe(call: Promise<Payment>): Promise<string> {
 
 bug('refund-key-per-call', 'a refund whose replies were lost, sent again with the same refund id, refunds the customer once', async () => {
   const w = refundWorld();
-  w.network.inject({ operation: 'refund', kind: 'lost-reply', times: 3 });
+  w.network.inject({ operation: 'refund', kind: 'lost-reply', times: 6 });
   const first = await w.service.refund(ORDER, 'rf_1', 3_000);
   w.network.heal();
   expectSame(first.refunds.rf_1?.status, 'pending', 'a refund whose replies were all lost was not left pending');

@@ -43,15 +43,20 @@ export interface WorldOptions {
  */
 class FlakyTable {
   calls: { operation: StoreOperation; key: string }[] = [];
-  private failAt?: { index: number; kind: 'fail' | 'fail-after-write' };
+  private failAt?: { index: number; kind: 'fail' | 'fail-after-write'; outage: boolean };
 
   constructor(readonly store: FakeStore<Payment>) {
     markWorld(this);
   }
 
-  /** The `index`-th store call from now fails. */
-  failCall(index: number, kind: 'fail' | 'fail-after-write'): void {
-    this.failAt = { index: this.calls.length + index, kind };
+  /** The `index`-th store call from now fails (and, with `outage`, every call after it, until `heal`). */
+  failCall(index: number, kind: 'fail' | 'fail-after-write', outage = false): void {
+    this.failAt = { index: this.calls.length + index, kind, outage };
+  }
+
+  /** The store is back. */
+  heal(): void {
+    this.failAt = undefined;
   }
 
   get(key: string) {
@@ -68,7 +73,10 @@ class FlakyTable {
   }
 
   private route<T>(operation: StoreOperation, key: string, call: () => Promise<T>): Promise<T> {
-    if (this.failAt?.index === this.calls.length) this.store.inject({ operation, key, kind: this.failAt.kind });
+    const failAt = this.failAt;
+    if (failAt && (failAt.index === this.calls.length || (failAt.outage && failAt.index < this.calls.length))) {
+      this.store.inject({ operation, key, kind: failAt.kind });
+    }
     this.calls.push({ operation, key });
     return call();
   }
