@@ -126,8 +126,9 @@ export class PaymentService {
       if (isNoAnswer(error)) return payment;
       throw error;
     }
+    // Confirmed against the row as we last saw it; read again only when someone else wrote since.
+    let current = payment;
     for (;;) {
-      const current = await this.load(payment.orderId);
       const recorded = current.refunds[refundId]!;
       if (recorded.status === 'succeeded') return current;
       const confirmed: Payment = {
@@ -136,6 +137,7 @@ export class PaymentService {
         refunds: { ...current.refunds, [refundId]: { ...recorded, status: 'succeeded', networkRefundId } },
       };
       if (await this.deps.payments.compareAndSet(payment.orderId, current, confirmed)) return confirmed;
+      current = await this.load(payment.orderId);
     }
   }
 

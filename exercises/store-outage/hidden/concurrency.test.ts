@@ -83,3 +83,30 @@ bug('refund-lost-update', 'of two refunds at the same time that together exceed 
     );
   });
 }, EXPLORE_TIMEOUT);
+
+/**
+ * A double click while the store is flaky: the n-th store call of the run (whichever request
+ * makes it) lands and then fails, for each n in turn, and every ordering of the two requests
+ * is explored at each of those failure points.
+ */
+bug('duplicate-charge-race', 'two charges of the same order during a store outage, whichever store call fails: the card is charged at most once', async () => {
+  // Two look-ups, two writes of the pending payment, two writes of the outcome: six calls when both charge.
+  for (let index = 0; index < 6; index++) {
+    await explore({}, async (env) => {
+      const w = world(env);
+      w.payments.failCall(index, 'fail-after-write');
+      const results = await env.outcomes([
+        env.run('checkout', () => w.instance(0).charge(chargeRequest())),
+        env.run('double click', () => w.instance(1).charge(chargeRequest())),
+      ]);
+      const ids = new Set(results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.id] : [])));
+      const refusals = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { code?: string })?.code] : []));
+      const outcome = { cardCharged: w.state().cardCharged, paymentsAnswered: ids.size, refusals };
+      expectThat(
+        outcome.cardCharged <= 1 && ids.size <= 1 && refusals.every((code) => code === 'store_unavailable'),
+        `two charges of the same order, with store call ${index + 1} of the run failing after it landed: the card was charged twice, two payments were answered, or a request was refused with something else than store_unavailable`,
+        { expected: 'card charged at most once, one payment, refusals only store_unavailable', actual: outcome },
+      );
+    });
+  }
+}, EXPLORE_TIMEOUT);
