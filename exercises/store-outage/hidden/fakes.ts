@@ -6,7 +6,9 @@
  * work and the reply was lost (a timeout: was it processed?). Kept free of `@impl` imports,
  * so that test/exercises/store-outage.fakes.test.ts can exercise it directly.
  */
-import { markWorld, type Env, type Touch } from 'bugbash/harness';
+import { markWorld, type Env, type FakeStore, type Touch } from 'bugbash/harness';
+
+type StoreOperation = 'get' | 'set' | 'setIfAbsent' | 'compareAndSet';
 
 /** Test cards: approved unless one of these. */
 export const VISA = 'card_visa';
@@ -39,8 +41,11 @@ export interface NetworkFault {
    * `fail`: the request never reaches the network (connection timed out): nothing happens.
    * `lost-reply`: the network carries it out, then the reply is lost (read timed out).
    * Either way the caller gets `network_timeout` and cannot tell which.
+   * The others are answers that refuse the request before anything happens: `unavailable`
+   * (503), `server-error` (500), `conflict` (409, another request holds the object),
+   * `bad-request` (400).
    */
-  kind: 'fail' | 'lost-reply';
+  kind: 'fail' | 'lost-reply' | 'unavailable' | 'server-error' | 'conflict' | 'bad-request';
   /** How many matching calls it hits. Default 1. */
   times?: number;
 }
@@ -57,7 +62,7 @@ export class CardNetworkTimeout extends Error {
 /** The network answered and refused the request (4xx): nothing happened. */
 export class CardNetworkRefusal extends Error {
   constructor(
-    readonly code: 'idempotency_error' | 'no_such_charge' | 'refund_exceeds_charge' | 'amount_invalid',
+    readonly code: 'idempotency_error' | 'no_such_charge' | 'refund_exceeds_charge' | 'amount_invalid' | 'service_unavailable' | 'api_error' | 'lock_timeout' | 'invalid_request',
     readonly status: number,
     call: string,
   ) {
@@ -77,13 +82,18 @@ interface ChargeRecord {
 export class FakeCardNetwork {
   /** Every call that reached the network, in order (replays included). */
   readonly received: string[] = [];
+  /** When each call that reached the network arrived (clock milliseconds), if a clock was given. */
+  readonly receivedAt: number[] = [];
   /** Every call made, reached or not, by operation. */
   readonly sent: Record<NetworkFault['operation'], number> = { authorize: 0, lookup: 0, refund: 0 };
   private readonly byKey = new Map<string, ChargeRecord>();
   private readonly refundsByKey = new Map<string, { request: RefundRequest; refundId: string }>();
   private readonly faults: (NetworkFault & { left: number })[] = [];
 
-  constructor(private readonly env: Env) {
+  constructor(
+    private readonly env: Env,
+    private readonly clock?: { now(): number },
+  ) {
     markWorld(this);
   }
 
@@ -177,8 +187,17 @@ export class FakeCardNetwork {
         throw new CardNetworkTimeout(description);
       }, touches.map((t) => ({ ...t, write: false })));
     }
+    const answered = fault ? ANSWERS[fault.kind as keyof typeof ANSWERS] : undefined;
+    if (answered) {
+      return this.env.step(`${description}: refused with ${answered[1]} ${answered[0]}`, () => {
+        this.received.push(description);
+        if (this.clock) this.receivedAt.push(this.clock.now());
+        throw new CardNetworkRefusal(answered[0], answered[1], description);
+      }, touches.map((t) => ({ ...t, write: false })));
+    }
     return this.env.step(fault ? `${description}: carried out, reply lost` : description, () => {
       this.received.push(description);
+      if (this.clock) this.receivedAt.push(this.clock.now());
       if (!fault) return effect();
       try {
         effect();
@@ -190,6 +209,14 @@ export class FakeCardNetwork {
   }
 }
 
+/** Faults that are answers: the network refuses before doing anything. */
+const ANSWERS = {
+  unavailable: ['service_unavailable', 503],
+  'server-error': ['api_error', 500],
+  conflict: ['lock_timeout', 409],
+  'bad-request': ['invalid_request', 400],
+} as const;
+
 function stable(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
   if (value && typeof value === 'object') {
@@ -199,4 +226,49 @@ function stable(value: unknown): string {
       .join(',')}}`;
   }
   return JSON.stringify(value);
+}
+
+/**
+ * The payments table, as the service sees it: every call goes to a FakeStore, and the test can
+ * make the n-th call (0-based, counted from when it asks) fail, before or after it landed.
+ */
+export class FlakyTable<V> {
+  calls: { operation: StoreOperation; key: string }[] = [];
+  private failAt?: { index: number; kind: 'fail' | 'fail-after-write'; outage: boolean };
+
+  constructor(readonly store: FakeStore<V>) {
+    markWorld(this);
+  }
+
+  /** The `index`-th store call from now fails (and, with `outage`, every call after it, until `heal`). */
+  failCall(index: number, kind: 'fail' | 'fail-after-write', outage = false): void {
+    this.failAt = { index: this.calls.length + index, kind, outage };
+  }
+
+  /** The store is back. */
+  heal(): void {
+    this.failAt = undefined;
+  }
+
+  get(key: string) {
+    return this.route('get', key, () => this.store.get(key));
+  }
+  set(key: string, value: V) {
+    return this.route('set', key, () => this.store.set(key, value));
+  }
+  setIfAbsent(key: string, value: V) {
+    return this.route('setIfAbsent', key, () => this.store.setIfAbsent(key, value));
+  }
+  compareAndSet(key: string, expected: V, next: V) {
+    return this.route('compareAndSet', key, () => this.store.compareAndSet(key, expected, next));
+  }
+
+  private route<T>(operation: StoreOperation, key: string, call: () => Promise<T>): Promise<T> {
+    const failAt = this.failAt;
+    if (failAt && (failAt.index === this.calls.length || (failAt.outage && failAt.index < this.calls.length))) {
+      this.store.inject({ operation, key, kind: failAt.kind });
+    }
+    this.calls.push({ operation, key });
+    return call();
+  }
 }

@@ -1,6 +1,6 @@
 import { Env, bug, expectSame, expectThat, fail, guard, outcome, show } from 'bugbash/harness';
 import type { Payment } from '@impl/types';
-import { DECLINED_CARD, MINUTE, ORDER, chargeRequest, world, type NetworkFault, type World } from './world';
+import { DECLINED_CARD, MINUTE, ORDER, T0, chargeRequest, world, type NetworkFault, type World } from './world';
 
 /** Every way the three attempts of an authorization can go without an answer. */
 const NO_ANSWER_PATTERNS: NetworkFault['kind'][][] = [];
@@ -90,6 +90,33 @@ bug('retry-budget-off-by-one', 'an authorization is attempted three times in all
       `with the network unreachable (${failures} timeouts planned), the charge did not make exactly three attempts with 500 ms and 1 s between them`,
     );
   }
+});
+
+guard('a 503, a 500 or a 409 from the network is retried after 500 ms; a 400 is final', async () => {
+  const seen: Record<string, unknown> = {};
+  for (const kind of ['unavailable', 'server-error', 'conflict', 'bad-request'] as const) {
+    const w = world(new Env());
+    w.network.inject({ operation: 'authorize', kind });
+    const result = await outcome(w.service.charge(chargeRequest()));
+    seen[kind] = { result: result.ok ? result.value.status : `rejected ${result.code}`, attempts: w.network.sent.authorize, sleeps: w.sleeps };
+  }
+  expectSame(
+    seen,
+    {
+      unavailable: { result: 'succeeded', attempts: 2, sleeps: [500] },
+      'server-error': { result: 'succeeded', attempts: 2, sleeps: [500] },
+      conflict: { result: 'succeeded', attempts: 2, sleeps: [500] },
+      'bad-request': { result: 'rejected invalid_request', attempts: 1, sleeps: [] },
+    },
+    'answers of the network were retried, or not, against the rules: no answer, 409 and 5xx are retried; other answers are final',
+  );
+});
+
+guard('a retry is sent only once the backoff has been waited out', async () => {
+  const w = world(new Env());
+  w.network.inject({ operation: 'authorize', kind: 'unavailable' }).inject({ operation: 'authorize', kind: 'unavailable' });
+  await w.service.charge(chargeRequest());
+  expectSame(w.network.receivedAt.map((at) => at - T0), [0, 500, 1_500], 'an authorization was sent again before the 500 ms and 1 s of backoff had passed');
 });
 
 /** How one charge attempt ended, in words for a diff. */

@@ -9,7 +9,7 @@ import { PaymentService } from '@impl/payments';
 // A separate copy of the module, with its own module-level state, as a second process has.
 import { PaymentService as SecondInstance } from '@impl/payments?instance=2';
 import type { ChargeRequest, Payment, ServiceDependencies } from '@impl/types';
-import { FakeCardNetwork, VISA } from './fakes';
+import { FakeCardNetwork, FlakyTable, VISA } from './fakes';
 
 export { DECLINED_CARD, INSUFFICIENT_FUNDS_CARD, VISA, type NetworkFault } from './fakes';
 
@@ -24,8 +24,6 @@ export interface Service {
 }
 type ServiceClass = new (deps: ServiceDependencies) => Service;
 
-type StoreOperation = 'get' | 'set' | 'setIfAbsent' | 'compareAndSet';
-
 export interface WorldOptions {
   /** Payments already on file, by order id. */
   payments?: Record<string, Payment>;
@@ -37,63 +35,20 @@ export interface WorldOptions {
   oneChargePerOrder?: boolean;
 }
 
-/**
- * The payments table, as the service sees it: every call goes to a FakeStore, and the test can
- * make the n-th call (0-based, counted from when it asks) fail, before or after it landed.
- */
-class FlakyTable {
-  calls: { operation: StoreOperation; key: string }[] = [];
-  private failAt?: { index: number; kind: 'fail' | 'fail-after-write'; outage: boolean };
-
-  constructor(readonly store: FakeStore<Payment>) {
-    markWorld(this);
-  }
-
-  /** The `index`-th store call from now fails (and, with `outage`, every call after it, until `heal`). */
-  failCall(index: number, kind: 'fail' | 'fail-after-write', outage = false): void {
-    this.failAt = { index: this.calls.length + index, kind, outage };
-  }
-
-  /** The store is back. */
-  heal(): void {
-    this.failAt = undefined;
-  }
-
-  get(key: string) {
-    return this.route('get', key, () => this.store.get(key));
-  }
-  set(key: string, value: Payment) {
-    return this.route('set', key, () => this.store.set(key, value));
-  }
-  setIfAbsent(key: string, value: Payment) {
-    return this.route('setIfAbsent', key, () => this.store.setIfAbsent(key, value));
-  }
-  compareAndSet(key: string, expected: Payment, next: Payment) {
-    return this.route('compareAndSet', key, () => this.store.compareAndSet(key, expected, next));
-  }
-
-  private route<T>(operation: StoreOperation, key: string, call: () => Promise<T>): Promise<T> {
-    const failAt = this.failAt;
-    if (failAt && (failAt.index === this.calls.length || (failAt.outage && failAt.index < this.calls.length))) {
-      this.store.inject({ operation, key, kind: failAt.kind });
-    }
-    this.calls.push({ operation, key });
-    return call();
-  }
-}
-
 export function world(env: Env, options: WorldOptions = {}) {
   const store = new FakeStore<Payment>(env, 'payments', options.payments ?? {});
-  const payments = new FlakyTable(store);
-  const network = new FakeCardNetwork(env);
+  const payments = new FlakyTable<Payment>(store);
   const clock = new FakeClock(T0);
+  const network = new FakeCardNetwork(env, clock);
   const sleeps: number[] = [];
-  // Time passes for everyone while a retry waits: the step touches everything.
-  const sleep = (ms: number) =>
-    env.step(`sleep ${ms} ms`, () => {
-      sleeps.push(ms);
-      clock.advance(ms);
-    });
+  // A wait is two round trips of the event loop: the clock moves at the end of it, so a call
+  // that does not wait for the sleep goes out before the time has passed. Time passes for
+  // everyone: the second step touches everything.
+  const sleep = async (ms: number) => {
+    sleeps.push(ms);
+    await env.step(`sleep ${ms} ms`, () => undefined, []);
+    await env.step(`${ms} ms later`, () => clock.advance(ms));
+  };
   const deps = markWorld({ payments, network, clock, sleep }) as unknown as ServiceDependencies;
   const instances = [env.track(new (PaymentService as unknown as ServiceClass)(deps)), env.track(new (SecondInstance as unknown as ServiceClass)(deps))];
 
