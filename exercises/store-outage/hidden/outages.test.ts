@@ -114,9 +114,9 @@ guard('a 503, a 500 or a 409 from the network is retried after 500 ms; a 400 is 
 
 guard('a retry is sent only once the backoff has been waited out', async () => {
   const w = world(new Env());
-  w.network.inject({ operation: 'authorize', kind: 'unavailable' }).inject({ operation: 'authorize', kind: 'unavailable' });
+  w.network.inject({ operation: 'authorize', kind: 'unavailable' });
   await w.service.charge(chargeRequest());
-  expectSame(w.network.receivedAt.map((at) => at - T0), [0, 500, 1_500], 'an authorization was sent again before the 500 ms and 1 s of backoff had passed');
+  expectSame(w.network.receivedAt.map((at) => at - T0), [0, 500], 'an authorization was sent again before the 500 ms of backoff had passed');
 });
 
 /** How one charge attempt ended, in words for a diff. */
