@@ -9,7 +9,6 @@ const MINIMUM_CHARGE: Record<string, number> = { usd: 0.5, eur: 0.5, gbp: 0.3, d
 /** Eight digits of minor units: the most the network accepts in one movement. */
 export const MAX_AMOUNT = 99_999_999;
 
-/** The smallest charge in `currency`, in minor units. */
 export function minimumCharge(currency: string): number {
   // @bug minimum-in-cents
   return Math.round(MINIMUM_CHARGE[currency]! * 100);
