@@ -1,4 +1,4 @@
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { drawFor, plantedFiles } from '../src/catalog/pool.js';
@@ -22,7 +22,9 @@ describe('a pooled exercise, end to end through the built binary', () => {
     expect(result.code).toBe(0);
     const rows = JSON.parse(result.stdout).exercises as { id: string; bugs: number; planted: number; pool: number }[];
     expect(rows.find((row) => row.id === 'tiny-ledger')).toMatchObject({ bugs: 2, planted: 2, pool: 4 });
-    for (const row of rows.filter((row) => row.id !== 'tiny-ledger')) expect([row.planted, row.pool]).toEqual([row.bugs, row.bugs]);
+    // An exercise without a pool plants all its bugs (payment-processor); a pooled one plants fewer than its pool.
+    expect(rows.find((row) => row.id === 'payment-processor')).toMatchObject({ planted: 6, pool: 6, bugs: 6 });
+    for (const row of rows) expect(row.planted === row.bugs && row.pool >= row.planted).toBe(true);
     expect(bugbash(cwd, ['list'], env).stdout).toMatch(/tiny-ledger\s+easy\s+2 of 4\s+not started/);
   });
 
@@ -67,6 +69,21 @@ describe('a pooled exercise, end to end through the built binary', () => {
     expect(solution.stdout).toContain('1. A negative or zero amount is accepted');
     expect(solution.stdout).toContain('2. Withdrawing the whole balance is refused');
     expect(solution.stdout).not.toContain('3.');
+  });
+
+  it('an undrawn bug\'s code broken by the learner is a regression: its tests guard this attempt', () => {
+    const undrawn = exercise().manifest.bugs.map((bug) => bug.id).filter((id) => !['negative-amount', 'whole-balance'].includes(id));
+    const file = path.join(cwd, 'bugbash', 'tiny-ledger', 'ledger.ts');
+    const solved = readFileSync(file, 'utf8');
+    writeFileSync(file, plantedFiles(exercise(), [undrawn[0]!]).get('ledger.ts')!);
+    const broken = JSON.parse(bugbash(cwd, ['check', '--json'], env).stdout);
+    expect(broken.bugs.map((bug: { id: string; status: string }) => [bug.id, bug.status])).toEqual([
+      ['negative-amount', 'fixed'],
+      ['whole-balance', 'fixed'],
+    ]);
+    expect(broken.solved).toBe(false);
+    expect(broken.regressions.length).toBeGreaterThan(0);
+    writeFileSync(file, solved);
   });
 
   it('reset keeps the draw; reset --redraw draws from a new seed, says which, and starts a fresh attempt', () => {

@@ -112,13 +112,14 @@ function testsOf(run: SuiteRun, project: string): { file: string; name: string }
 }
 
 export function verdictFor(exercise: Exercise, implementation: Implementation, run: SuiteRun, repetition: number, durationMs: number): CheckResult {
-  // An attempt of a pooled exercise is graded on its drawn bugs: the other bugs' tests run
-  // (their code is the reference's, so they pass) but are not part of its verdict.
+  // An attempt of a pooled exercise is graded on its drawn bugs. The other bugs' code is the
+  // reference's, so their tests hold behaviour the served code already gets right: for this
+  // attempt they are guards, and a change that breaks one is a regression.
   const drawn = new Set(exercise.bugs.map((bug) => bug.id));
   const undrawn = new Set(exercise.draw ? exercise.manifest.bugs.filter((bug) => !drawn.has(bug.id)).map((bug) => bug.id) : []);
-  const records = [...(run.repetitions[repetition] ?? run.repetitions.at(-1) ?? new Map<string, TestRecord>()).values()].filter(
-    (record) => record.project === implementation.name && !(record.bug && undrawn.has(record.bug)),
-  );
+  const records = [...(run.repetitions[repetition] ?? run.repetitions.at(-1) ?? new Map<string, TestRecord>()).values()]
+    .filter((record) => record.project === implementation.name)
+    .map((record) => (record.bug && undrawn.has(record.bug) ? { ...record, bug: undefined, guard: true } : record));
   const problems: Problem[] = [];
   const loadFailures = new Map<string, string>();
   for (const moduleError of run.moduleErrors.filter((error) => error.project === implementation.name)) {
