@@ -21,6 +21,12 @@ export const UNDELIVERABLE = 'Nowhere';
 export type Fault =
   /** 503: the service refused before doing anything. */
   | 'unavailable'
+  /** 500: the service failed before doing anything. */
+  | 'server-error'
+  /** 409: another request with the same key is in progress (Stripe's lock_timeout). */
+  | 'conflict'
+  /** 429: too many requests — an answer, and final. */
+  | 'rate-limited'
   /** No answer, and the request never reached the service. */
   | 'timeout'
   /** The service did the work, but the answer was lost on the way back (no answer). */
@@ -79,6 +85,9 @@ class Script {
 /** Applies the scripted fault that strikes before the service does anything. */
 function before(fault: Fault | undefined, Remote: RemoteErrorClass): void {
   if (fault === 'unavailable') throw new Remote('service_unavailable', 503);
+  if (fault === 'server-error') throw new Remote('api_error', 500);
+  if (fault === 'conflict') throw new Remote('lock_timeout', 409);
+  if (fault === 'rate-limited') throw new Remote('rate_limit', 429);
   if (fault === 'timeout') throw new Remote('network_timeout');
 }
 

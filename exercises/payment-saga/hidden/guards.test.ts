@@ -114,6 +114,19 @@ guard('an order of exactly 99,999,999 minor units is accepted', async () => {
 
 // --- Retries stay within bounds --------------------------------------------------------------------
 
+guard('a 409 or a 500 from the processor is tried again; a 429 is its final answer', async () => {
+  for (const [fault, retried] of [['conflict', true], ['server-error', true], ['rate-limited', false]] as const) {
+    const w = world(new Env());
+    w.payments.fail('createCharge', fault);
+    const result = await expectResolves(w.saga.checkout(anOrder()), `checkout rejected after a ${fault} answer instead of settling the order`);
+    expectSame(
+      { status: result.status, failureCode: result.failureCode ?? null, attempts: w.payments.chargeCalls, cardCharged: w.state().cardCharged },
+      retried ? { status: 'completed', failureCode: null, attempts: 2, cardCharged: 4_999 } : { status: 'failed', failureCode: 'rate_limit', attempts: 1, cardCharged: 0 },
+      retried ? `a charge answered ${fault === 'conflict' ? '409' : '500'} once was not tried again until it went through` : 'a charge answered 429 was retried, or did not fail the order with rate_limit',
+    );
+  }
+});
+
 guard('a processor that keeps answering 503 fails the order after a bounded number of backed-off attempts', async () => {
   const w = world(new Env());
   w.payments.fail('createCharge', 'unavailable', 'unavailable', 'unavailable', 'unavailable', 'unavailable');
@@ -140,12 +153,12 @@ guard('an event the bus refused is published by the next flush', async () => {
   const relay = relayIn(1);
   bus.fail('unavailable');
   await relay.flush().catch(() => 0);
-  const afterOutage = { delivered: bus.deliveries(), status: outbox.statuses() };
+  const afterOutage = { delivered: bus.deliveries(), status: outbox.statuses(), attempts: outbox.snapshot()['order-7:order.paid']?.attempts };
   await relay.flush();
   expectSame(
     { afterOutage, afterRecovery: { delivered: bus.deliveries(), status: outbox.statuses() } },
     {
-      afterOutage: { delivered: {}, status: { 'order-7:order.paid': 'pending' } },
+      afterOutage: { delivered: {}, status: { 'order-7:order.paid': 'pending' }, attempts: 1 },
       afterRecovery: { delivered: { 'order-7:order.paid': 1 }, status: { 'order-7:order.paid': 'sent' } },
     },
     'an event the bus refused once was lost or published more than once',
@@ -166,6 +179,19 @@ guard('a claim left by a crashed relay is taken over once it is stale, and not b
     { whileFresh, afterTimeout: bus.deliveries(), status: outbox.statuses() },
     { whileFresh: {}, afterTimeout: { 'order-8:order.shipped': 1 }, status: { 'order-8:order.shipped': 'sent' } },
     'an event claimed by a relay that died was published while the claim was fresh, or never taken over once it went stale',
+  );
+});
+
+guard('a claim exactly 60 s old is stale and taken over; one a millisecond younger is left alone', async () => {
+  const { outbox, bus, relay: relayIn } = relays(new Env(), {
+    'order-8:order.shipped': pendingEvent('order-8', 'order.shipped', T0 - MINUTE, { status: 'publishing', claimedBy: 'relay-dead', claimedAt: T0 - MINUTE }),
+    'order-9:order.shipped': pendingEvent('order-9', 'order.shipped', T0 - MINUTE, { status: 'publishing', claimedBy: 'relay-busy', claimedAt: T0 - MINUTE + 1 }),
+  });
+  await relayIn(1).flush();
+  expectSame(
+    { delivered: bus.deliveries(), status: outbox.statuses() },
+    { delivered: { 'order-8:order.shipped': 1 }, status: { 'order-8:order.shipped': 'sent', 'order-9:order.shipped': 'publishing' } },
+    'a claim of exactly CLAIM_TIMEOUT_MS (60 s) was not taken over, or a claim 1 ms younger was',
   );
 });
 
