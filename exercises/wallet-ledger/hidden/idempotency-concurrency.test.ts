@@ -1,4 +1,4 @@
-import { Env, bug, compareWithReference, errorCode, explore, expectSame, expectThat, fc } from 'bugbash/harness';
+import { Env, bug, compareWithReference, errorCode, explore, expectSame, expectThat, fc, guard } from 'bugbash/harness';
 import { WalletLedger } from '@impl/ledger';
 import { WalletLedger as SecondInstance } from '@impl/ledger?instance=2';
 import { WalletLedger as RefWalletLedger } from '@reference/ledger';
