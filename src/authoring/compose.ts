@@ -111,7 +111,7 @@ export async function composeBugs(exercise: Exercise, hunks: Hunk[], checker: Co
   for (const bugs of plan.sets) {
     const name = `${NAME_PREFIX}${bugs.join('+')}`;
     // Only which bugs are present matters here: a bug's other tests are skipped once one failed.
-    const implementation: Implementation = { kind: 'variant', name, dir: materialise(exercise, 'planted', plantedFiles(exercise, bugs, hunks)), bailPerBug: true };
+    const implementation: Implementation = { kind: 'variant', name, dir: materialise(exercise, 'planted', plantedFiles(exercise, bugs, hunks)), bail: 'bug' };
     const problems = await checker.check(implementation.dir);
     if (problems.length > 0) {
       for (const problem of problems) {

@@ -98,11 +98,9 @@ function short(code: string, max = 70): string {
 const IGNORE = /\/\/\s*mutate-ignore:\s*(.*)$/;
 
 function ignoreReason(lines: string[], line: number): string | undefined {
-  const own = IGNORE.exec(lines[line - 1] ?? '');
-  if (own) return own[1]!.trim() || 'marked equivalent';
   const above = lines[line - 2] ?? '';
-  const match = IGNORE.exec(above);
-  return match && above.trim().startsWith('//') ? match[1]!.trim() || 'marked equivalent' : undefined;
+  const match = IGNORE.exec(lines[line - 1] ?? '') ?? (above.trim().startsWith('//') ? IGNORE.exec(above) : null);
+  return match ? match[1]!.trim() || 'marked equivalent' : undefined;
 }
 
 function isStringy(node: Node): boolean {

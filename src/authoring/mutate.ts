@@ -81,7 +81,8 @@ export async function mutateExercise(exercise: Exercise, options: MutateOptions 
   const implementationOf = (mutant: Mutant): Implementation => {
     const files = new Map(originals);
     files.set(mutant.file, applyMutant(originals.get(mutant.file)!, mutant));
-    return { kind: 'custom', name: `mutant-${mutant.id}`, dir: materialise(exercise, `mutant-${mutant.id}`, files) };
+    // Only whether a mutant is killed matters: a file's other tests are skipped once one failed.
+    return { kind: 'custom', name: `mutant-${mutant.id}`, dir: materialise(exercise, `mutant-${mutant.id}`, files), bail: 'file' };
   };
 
   let queue = [...mutants];
@@ -91,7 +92,7 @@ export async function mutateExercise(exercise: Exercise, options: MutateOptions 
     const batch = queue.slice(0, batchSize);
     queue = queue.slice(batchSize);
     const implementations = batch.map(implementationOf);
-    const [graded] = await gradeAll(exercise, implementations, { skipCodeCheck: true, bail: true });
+    const [graded] = await gradeAll(exercise, implementations, { skipCodeCheck: true });
     const unfinished: Mutant[] = [];
     graded!.forEach((result, index) => {
       const mutant = batch[index]!;
@@ -106,7 +107,7 @@ export async function mutateExercise(exercise: Exercise, options: MutateOptions 
         for (const mutant of unfinished) results.set(mutant.id, { mutant: strip(mutant), status: 'timeout', killedBy: [] });
       } else {
         for (const mutant of unfinished) {
-          const [[single]] = (await gradeAll(exercise, [implementationOf(mutant)], { skipCodeCheck: true, bail: true })) as [[CheckResult]];
+          const [[single]] = (await gradeAll(exercise, [implementationOf(mutant)], { skipCodeCheck: true })) as [[CheckResult]];
           const outcome = classify(single);
           results.set(mutant.id, { mutant: strip(mutant), ...(outcome === 'unfinished' ? { status: 'timeout' as const, killedBy: [] } : outcome) });
         }

@@ -22,24 +22,21 @@ export interface GradeOptions {
   perturb?: boolean;
   /** Run each file's tests in a shuffled order (validate's state-reuse check). */
   shuffle?: boolean;
-  /** Skip the rest of a file's tests after a failure (the mutation gate only asks "killed?"). */
-  bail?: boolean;
   /** List every hidden test in each result (`tests`), by file in definition order. */
   listTests?: boolean;
 }
 
-export function suiteJob(exercise: Exercise, implementations: Implementation[], options: Pick<GradeOptions, 'repeat' | 'perturb' | 'shuffle' | 'bail'> = {}): SuiteJob {
+export function suiteJob(exercise: Exercise, implementations: Implementation[], options: Pick<GradeOptions, 'repeat' | 'perturb' | 'shuffle'> = {}): SuiteJob {
   return {
     root: exercise.dir,
     include: hiddenSuites(exercise).map((file) => `hidden/${file.split(path.sep).join('/')}`),
     harness: HARNESS,
     referenceDir: exercise.solutionDir,
-    implementations: implementations.map(({ name, dir, only, bailPerBug }) => ({ name, dir, ...(only ? { only } : {}), ...(bailPerBug ? { bailPerBug } : {}) })),
+    implementations: implementations.map(({ name, dir, only, bail }) => ({ name, dir, ...(only ? { only } : {}), ...(bail ? { bail } : {}) })),
     cacheDir: path.join(cacheRoot(), 'vite'),
     repeat: options.repeat ?? 1,
     perturb: options.perturb ?? false,
     shuffle: options.shuffle ?? false,
-    bail: options.bail ?? false,
   };
 }
 

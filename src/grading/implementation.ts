@@ -5,6 +5,7 @@ import path from 'node:path';
 import { exerciseHunks, type Exercise } from '../catalog/catalog.js';
 import { applyHunks, serve, type Hunk } from '../catalog/markers.js';
 import type { Fixture } from '../catalog/fixtures.js';
+import type { Bail } from './protocol.js';
 import { plantedFiles } from '../catalog/pool.js';
 
 /** Which code the hidden suites run against. */
@@ -20,8 +21,8 @@ export interface Implementation {
   bug?: string;
   /** Run only the `index`-th test of this hidden file (path relative to the exercise folder). */
   only?: { file: string; index: number };
-  /** Skip a bug's other tests once one failed (a set of pooled bugs: only which are present matters). */
-  bailPerBug?: boolean;
+  /** Skip tests that cannot change what this run is for (protocol.ts, Bail). */
+  bail?: Bail;
 }
 
 

@@ -16,7 +16,7 @@ export interface SuiteJob {
    * project runs one test alone: the `index`-th test `file` defines (validate's check that
    * no test needs state an earlier test left).
    */
-  implementations: { name: string; dir: string; only?: { file: string; index: number }; bailPerBug?: boolean }[];
+  implementations: { name: string; dir: string; only?: { file: string; index: number }; bail?: Bail }[];
   cacheDir: string;
   /** Run the whole job this many times (flake detection); results are reported per repetition. */
   repeat?: number;
@@ -24,12 +24,15 @@ export interface SuiteJob {
   perturb?: boolean;
   /** Run the tests of each file in a shuffled order, with a fixed seed (validate's state-reuse check). */
   shuffle?: boolean;
-  /**
-   * Skip the rest of a file's tests once one of them failed (the mutation gate: a mutant is
-   * killed by its first failing test, and only that it is killed matters).
-   */
-  bail?: boolean;
 }
+
+/**
+ * Skipping tests that cannot change what a run is for: `file` skips the rest of a file's
+ * tests once one failed (the mutation gate: only whether a mutant is killed matters); `bug`
+ * skips a bug's other tests in the file once one failed, never a guard (validate's pooled
+ * sets: only which bugs are present matters).
+ */
+export type Bail = 'file' | 'bug';
 
 export type TestState = 'passed' | 'failed' | 'skipped' | 'pending';
 

@@ -175,7 +175,6 @@ function prepare(job: SuiteJob): Promise<TestSpecification[]> {
     currentJob = job;
     // Read by the harness in vitest's workers, which inherit this environment.
     if (job.perturb) process.env.BUGBASH_PERTURB = '1';
-    if (job.bail) process.env.BUGBASH_BAIL = '1';
     const { createVitest } = await import('vitest/node');
     vitest = await createVitest(
       'test',
@@ -202,7 +201,7 @@ function prepare(job: SuiteJob): Promise<TestSpecification[]> {
             // Read by the harness when the file defines its tests.
             env: {
               ...(implementation.only ? { BUGBASH_ONLY_TEST: String(implementation.only.index) } : {}),
-              ...(implementation.bailPerBug ? { BUGBASH_BAIL: 'bug' } : {}),
+              ...(implementation.bail ? { BUGBASH_BAIL: implementation.bail } : {}),
             },
           },
           resolve: { alias: [{ find: /^@impl\/(.*)$/, replacement: `${implementation.dir}/$1` }] },

@@ -127,17 +127,16 @@ const PERTURBED_ID_OFFSET = 7;
 const PERTURBED_RANDOM_STATE = 97;
 
 /**
- * Skipping what cannot change a verdict (read when a test runs: a project may set it):
- * BUGBASH_BAIL=1 (the mutation gate: only "killed?" matters) skips a file's other tests once
- * one failed; BUGBASH_BAIL=bug (validate's pooled sets: which bugs are present matters) skips
- * a bug's other tests in the file once one of them failed, and never a guard.
+ * Skipping what cannot change a verdict (BUGBASH_BAIL, set per project: grading/protocol.ts,
+ * Bail): `file` skips a file's other tests once one failed; `bug` skips a bug's other tests
+ * in the file once one of them failed, and never a guard.
  */
 let failedInThisFile = false;
 const failedBugsInThisFile = new Set<string>();
 
 function skippable(meta: HiddenTestMeta): string | undefined {
   const bail = process.env.BUGBASH_BAIL;
-  if (bail === '1' && failedInThisFile) return 'an earlier test of this file failed';
+  if (bail === 'file' && failedInThisFile) return 'an earlier test of this file failed';
   if (bail === 'bug' && meta.bugbash.kind === 'bug' && failedBugsInThisFile.has(meta.bugbash.bug)) return 'an earlier test of this bug failed';
   return undefined;
 }
