@@ -60,6 +60,14 @@ Examples:
     .action((id: string | undefined, options) => run(async (context) => (await import('./commands/check.js')).checkCommand(context, id, options)));
 
   program
+    .command('test [exercise]')
+    .description("a repository-scale exercise: run the test suite it ships with on your files (the library's own tests; check grades)")
+    .option('-t, --filter <name>', 'only the tests whose name contains this')
+    .option('--json', 'print the results as JSON')
+    .addHelpText('after', '\nExit codes: 0 every visible test passes, 1 some fail, 2 usage error.\nExample:\n  $ bugbash test payments-client -t pagination')
+    .action((id: string | undefined, options) => run(async (context) => (await import('./commands/test.js')).testCommand(context, id, options)));
+
+  program
     .command('watch [exercise]')
     .description('re-check every time you save')
     .option('-v, --verbose', 'show every failing test')

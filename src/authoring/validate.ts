@@ -9,6 +9,7 @@ import { gradeAll } from '../grading/grade.js';
 import { fixtureImplementation, referenceImplementation, starterImplementation, variantImplementation, type Implementation } from '../grading/implementation.js';
 import { loadFixtures, type Fixture } from '../catalog/fixtures.js';
 import type { CheckResult, TestExploration } from '../grading/verdict.js';
+import { visibleTestProblems } from './visible-check.js';
 import { composeBugs } from './compose.js';
 import { emphasisProblems } from './emphasis.js';
 import { mutateExercise, type MutationReport } from './mutate.js';
@@ -212,6 +213,11 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
   report.unexpected = results!
     .filter((result) => (result.implementation === 'reference' ? !result.solved : notAsTheyMust.has(result.implementation)))
     .map(({ tests: _tests, ...result }) => verdictForAuthor(result));
+
+  if (exercise.manifest.visibleTests) {
+    step('visible tests: they pass on the reference, and on the served code only the entry bug\'s fail');
+    report.errors.push(...(await visibleTestProblems(exercise, hunks)));
+  }
 
   const runs = options.runs ?? 5;
   if (runs > 1) {

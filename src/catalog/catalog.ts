@@ -127,6 +127,9 @@ export function loadExercise(set: ExerciseSet, id: string): Exercise {
     if (!existsSync(path.join(exercise.starterDir, file))) missing.push(`${path.join(exercise.starterDir, file)}: missing: listed in "files" of exercise.json`);
     if (!existsSync(path.join(exercise.solutionDir, file))) missing.push(`${path.join(exercise.solutionDir, file)}: missing: the reference needs every file the starter has`);
   }
+  for (const file of manifest.visibleTests?.files ?? []) {
+    if (!existsSync(path.join(exercise.starterDir, file))) missing.push(`${path.join(exercise.starterDir, file)}: missing: listed in "visibleTests.files" of exercise.json`);
+  }
   if (hiddenSuites(exercise).length === 0) missing.push(`${exercise.hiddenDir}: no hidden suites: add at least one *.test.ts`);
   if (missing.length > 0) throw new ExerciseFormatError(missing.join('\n'));
   return exercise;

@@ -49,6 +49,20 @@ export const mutationSchema = z.object({
 
 export const DEFAULT_MUTATION_THRESHOLD = 90;
 
+const visibleTestFile = z
+  .string()
+  .regex(/^(?!\/)(?!.*\.\.)[\w./-]+\.test\.ts$/, 'must be a relative path to a *.test.ts file inside starter/ (no "..", no leading "/")');
+
+/**
+ * A repository-scale exercise's own test suite, served beside the code and run by
+ * `bugbash test` (docs/authoring.md, "Repository-scale exercises"): never graded, never mutated.
+ */
+export const visibleTestsSchema = z.object({
+  files: z.array(visibleTestFile).min(1, 'must list the visible test files (paths relative to starter/)'),
+  /** The bug whose visible tests fail on the served code: the learner's way in. */
+  entry: id,
+});
+
 export const manifestSchema = z
   .object({
     id,
@@ -62,6 +76,7 @@ export const manifestSchema = z
     mutation: mutationSchema.optional(),
     /** Pooled exercises: how many of `bugs` one attempt plants (drawn with a seed). Absent: all of them. */
     plant: z.number({ error: 'must be a whole number of bugs to plant per attempt' }).int('must be a whole number of bugs to plant per attempt').min(1, 'must plant at least 1 bug per attempt').optional(),
+    visibleTests: visibleTestsSchema.optional(),
   })
   .superRefine((manifest, context) => {
     const seen = new Set<string>();
@@ -81,6 +96,18 @@ export const manifestSchema = z
       if (files.has(file)) context.addIssue({ code: 'custom', path: ['files', index], message: `"${file}" is listed twice` });
       files.add(file);
     });
+    const visible = manifest.visibleTests;
+    if (visible) {
+      visible.files.forEach((file, index) => {
+        if (files.has(file)) context.addIssue({ code: 'custom', path: ['visibleTests', 'files', index], message: `"${file}" is also in "files": a visible test is served beside the code, never graded as the learner's code; list it in one place only` });
+      });
+      if (!manifest.bugs.some((bug) => bug.id === visible.entry)) {
+        context.addIssue({ code: 'custom', path: ['visibleTests', 'entry'], message: `names "${visible.entry}", which is not one of the bugs (${manifest.bugs.map((bug) => bug.id).join(', ')}): the entry is the bug whose visible tests fail on the served code` });
+      }
+      if (manifest.plant !== undefined) {
+        context.addIssue({ code: 'custom', path: ['visibleTests'], message: 'a pooled exercise cannot have an entry bug: the entry must be planted in every attempt; leave "plant" out, or "visibleTests" out' });
+      }
+    }
   });
 
 export type Manifest = z.infer<typeof manifestSchema>;
@@ -97,6 +124,8 @@ const FIELD_PURPOSE: Record<string, string> = {
   timeLimitMinutes: 'the suggested time in minutes, counted down by `start --interview`',
   bugs: 'the planted bugs, each with id, title, category, hints and explanation',
   plant: 'for a pooled exercise, how many of its bugs one attempt plants',
+  'visibleTests.files': 'the visible test files served beside the code, relative to starter/',
+  'visibleTests.entry': 'the bug whose visible tests fail on the served code (the entry point)',
   'bugs[].id': 'the bug id (kebab-case) that markers "// @bug <id>" and bug() tests use',
   'bugs[].title': 'the title a learner sees once the bug is fixed',
   'bugs[].category': `the kind of bug (${BUG_CATEGORIES.join(', ')})`,

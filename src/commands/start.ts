@@ -14,6 +14,11 @@ export function startCommand(context: CommandContext, id: string, options: { int
   context.print('');
   context.print(style.bold(`Your files (edit them in your editor):`));
   for (const file of files) context.print(`  ${path.relative(process.cwd(), file) || file}`);
+  const visible = exercise.manifest.visibleTests?.files ?? [];
+  if (visible.length > 0) {
+    context.print(style.bold('Its own tests (run them with `bugbash test ' + exercise.id + '`):'));
+    for (const file of visible) context.print(`  ${path.relative(process.cwd(), path.join(context.workspace.exerciseDir(exercise), file))}`);
+  }
   context.print('');
   context.print(`${attempt.bugs.length} bugs are hidden in this code. Suggested time: ${exercise.manifest.timeLimitMinutes} minutes${options.interview ? style.warn(' — interview mode: the clock is running') : ''}.`);
   if (attempt.draw) {

@@ -5,6 +5,7 @@ import type { Exercise } from '../catalog/catalog.js';
 import { drawFor, isPooled, plantedExercise, recordedDraw, type Draw } from '../catalog/pool.js';
 import { UsageError, WorkspaceError } from '../errors.js';
 import { servedFiles } from '../grading/implementation.js';
+import { visibleTestFiles } from '../grading/visible.js';
 import { newRound } from '../interview/round.js';
 import { writeFileAtomic } from './atomic.js';
 import { Progress } from './progress.js';
@@ -137,7 +138,7 @@ export class Workspace {
     if (this.isStarted(exercise)) {
       backup = path.join(this.root, '.bugbash', 'backups', `${exercise.id}-${stamp}`);
       mkdirSync(backup, { recursive: true });
-      for (const file of exercise.manifest.files) {
+      for (const file of [...exercise.manifest.files, ...(exercise.manifest.visibleTests?.files ?? [])]) {
         const source = path.join(this.exerciseDir(exercise), file);
         if (existsSync(source)) {
           mkdirSync(path.dirname(path.join(backup, file)), { recursive: true });
@@ -173,6 +174,12 @@ export class Workspace {
       if (existsSync(target) && !options.overwrite) continue;
       writeFileAtomic(target, text);
       writeFileAtomic(path.join(this.servedDir(exercise), file), text);
+    }
+    // A repository-scale exercise's own test suite, served beside the code (`bugbash test`).
+    for (const [file, text] of visibleTestFiles(exercise)) {
+      const target = path.join(this.exerciseDir(exercise), file);
+      if (existsSync(target) && !options.overwrite) continue;
+      writeFileAtomic(target, text);
     }
     const readme = path.join(this.root, 'README.md');
     if (!existsSync(readme)) {
