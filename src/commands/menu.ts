@@ -3,7 +3,7 @@ import { style } from '../report/style.js';
 import type { CommandContext } from './context.js';
 import { exerciseRows } from './list.js';
 
-type Action = 'start' | 'check' | 'watch' | 'hint' | 'mark' | 'marks' | 'finish' | 'diff' | 'solution' | 'reset' | 'progress' | 'list' | 'quit';
+type Action = 'start' | 'check' | 'test' | 'watch' | 'hint' | 'mark' | 'marks' | 'finish' | 'diff' | 'solution' | 'reset' | 'progress' | 'list' | 'quit';
 
 /** `bugbash` with no arguments in a terminal: the same actions as the commands, by menu. */
 export async function menu(context: CommandContext): Promise<number> {
@@ -19,11 +19,13 @@ async function chooseAndRun(context: CommandContext): Promise<number | 'back to 
   const rows = exerciseRows(context);
   const current = context.workspace.progress.data.current;
   const round = current ? context.workspace.progress.exercise(current)?.round : undefined;
+  const hasOwnTests = current ? (context.catalog.exercises.find((exercise) => exercise.id === current)?.manifest.visibleTests?.files.length ?? 0) > 0 : false;
   const action = await choose<Action>('What would you like to do?', [
     ...(current ? [{ name: `Check ${current}`, value: 'check' as const, description: 'run the hidden tests against your files' }] : []),
     { name: 'Start an exercise', value: 'start', description: 'serve a buggy payment service into your workspace' },
     ...(current
       ? ([
+          ...(hasOwnTests ? ([{ name: `Run the tests of ${current}`, value: 'test', description: "the library's own test suite, on your files" }] as const) : []),
           { name: `Watch ${current}`, value: 'watch', description: 're-check on every save' },
           { name: 'Get a hint', value: 'hint' },
           ...(round
@@ -59,6 +61,8 @@ async function chooseAndRun(context: CommandContext): Promise<number | 'back to 
     }
     case 'check':
       return (await import('./check.js')).checkCommand(context, current, {});
+    case 'test':
+      return (await import('./test.js')).testCommand(context, current, {});
     case 'watch':
       return (await import('./watch.js')).watchCommand(context, current, {});
     case 'hint':
