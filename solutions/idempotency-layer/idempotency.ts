@@ -141,7 +141,6 @@ function keyInUse(): ApiResponse {
 
 function toErrorResponse(error: unknown): ApiResponse {
   if (error instanceof ApiError) return errorResponse(error.status, error.type, error.code, error.message);
-  // The cause stays in our logs; the client only learns that it may retry with the same key.
   return errorResponse(500, 'api_error', undefined, 'An error occurred while processing the request.');
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Env, FakeClock } from '../../src/harness/index.js';
-import { ALICE, CHARGES, DECLINED, FLAKY, FakePaymentsApi, PAYMENT_INTENTS, UPSTREAM_TIMEOUT, validationErrorOf, type FakeRequest } from '../../exercises/idempotency-layer/hidden/fakes.js';
+import { ALICE, CHARGES, DECLINED, FLAKY, FakePaymentsApi, LOOKUP_DOWN, LOOKUP_FAILURE, PAYMENT_INTENTS, UPSTREAM_TIMEOUT, validationErrorOf, type FakeRequest } from '../../exercises/idempotency-layer/hidden/fakes.js';
 
 class ApiError extends Error {
   constructor(
@@ -42,6 +42,16 @@ describe('FakePaymentsApi (idempotency-layer)', () => {
     expect(await codeOf(request({ ...ORDER, currency: 'USD' }))).toBe('400 currency_invalid');
     expect(await codeOf(request({ ...ORDER, customer: 'alice' }))).toBe('400 resource_missing');
     expect(validationErrorOf(request(ORDER))).toBeUndefined();
+  });
+
+  it('an unreachable customer database fails validation with the driver\'s own error, not an ApiError', async () => {
+    const { api: payments } = api();
+    const failure = await payments.validate(request({ ...ORDER, customer: LOOKUP_DOWN })).then(() => undefined, (error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure).not.toBeInstanceOf(ApiError);
+    expect((failure as Error).message).toBe(LOOKUP_FAILURE);
+    expect(validationErrorOf(request({ ...ORDER, customer: LOOKUP_DOWN }))).toBeUndefined();
+    expect(payments.executions).toEqual([]);
   });
 
   it('validation moves no money', async () => {

@@ -24,6 +24,14 @@ export const FLAKY = 'cus_flaky';
  */
 export const UPSTREAM_TIMEOUT = 'cus_upstream_timeout';
 
+/**
+ * The customer database is unreachable when their request is validated: `validate` rejects
+ * with the driver's error (an unexpected failure, not an ApiError), before anything ran.
+ */
+export const LOOKUP_DOWN = 'cus_lookup_down';
+/** The driver's message for that failure: internal details no client may see. */
+export const LOOKUP_FAILURE = 'connect ECONNREFUSED 10.20.4.17:5432 (customers-db-primary)';
+
 export const SUPPORTED_CURRENCIES = ['usd', 'eur', 'gbp'];
 
 /** The request shape the fake reads (the layer's ApiRequest). */
@@ -140,6 +148,7 @@ export class FakePaymentsApi {
       () => {
         const error = validationErrorOf(request);
         if (error) throw new this.ErrorClass(error.status, error.type, error.code, error.message);
+        if (request.params.customer === LOOKUP_DOWN) throw new Error(LOOKUP_FAILURE);
       },
       NOTHING,
     );

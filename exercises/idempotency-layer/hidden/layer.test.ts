@@ -5,7 +5,7 @@
 import { bug, guard, compareWithReference, explore, expectSame, expectThat, fc } from 'bugbash/harness';
 import type { ApiResponse } from '@impl/types';
 import { chargedParams, comparison, failingParams, invalidParams, sends, validParams, waits } from './model';
-import { ALICE, BOB, CHARGES, DECLINED, HOUR, MINUTE, PAYMENT_INTENTS, RETENTION, UPSTREAM_TIMEOUT, buildWorld, charge, restore, rowsAfter, send, view, type World } from './world';
+import { ALICE, BOB, CHARGES, DECLINED, HOUR, LOOKUP_DOWN, LOOKUP_FAILURE, MINUTE, PAYMENT_INTENTS, RETENTION, UPSTREAM_TIMEOUT, buildWorld, charge, restore, rowsAfter, send, view, type World } from './world';
 
 const ORDER = { amount: 2000, currency: 'usd', customer: ALICE };
 const IN_USE = { status: 409, error: { type: 'invalid_request_error', code: 'idempotency_key_in_use' } };
@@ -81,20 +81,6 @@ guard('a request while the first with its key is still running is answered at on
   );
   const later = await world.layer.handle(charge('order-1005', ORDER));
   expectSame(later, firstResponse, 'once the first request finished, a retry did not get its response back');
-});
-
-guard('a key left in progress by a server that crashed stays in use until 24 h after its first request', async () => {
-  const world = buildWorld();
-  await restore(world, await rowsAfter([charge('order-1010', ORDER)], { crash: true }));
-  world.clock.advance(RETENTION);
-  const within = await world.layer.handle(charge('order-1010', ORDER));
-  world.clock.advance(1);
-  const after = await world.layer.handle(charge('order-1010', ORDER));
-  expectSame(
-    { 'at 24 h': view(within), 'at 24 h + 1 ms': after.status, charges: world.api.charges.length },
-    { 'at 24 h': IN_USE, 'at 24 h + 1 ms': 200, charges: 1 },
-    'a key left in progress by a crashed server was not in use (409) until 24 h had passed, or could not be used after',
-  );
 });
 
 guard('keys are scoped to the account: two merchants using the same key each get their own charge', async () => {
@@ -316,6 +302,118 @@ bug('key-reused-across-endpoints', 'the same key sent to another endpoint with t
     view(intent),
     { status: 400, error: { type: 'idempotency_error' } },
     "a key first used for a charge, reused on /v1/payment_intents with the same parameters, got the charge's saved response back instead of a 400 idempotency_error",
+  );
+});
+
+bug('in-progress-key-taken-over', 'a key left in progress by a server that crashed stays in use until 24 h after its first request', async () => {
+  const world = buildWorld();
+  await restore(world, await rowsAfter([charge('order-1010', ORDER)], { crash: true }));
+  world.clock.advance(30 * MINUTE);
+  const halfAnHour = await world.layer.handle(charge('order-1010', ORDER));
+  world.clock.advance(RETENTION - 30 * MINUTE);
+  const within = await world.layer.handle(charge('order-1010', ORDER));
+  world.clock.advance(1);
+  const after = await world.layer.handle(charge('order-1010', ORDER));
+  expectSame(
+    { 'at 30 min': view(halfAnHour), 'at 24 h': view(within), 'at 24 h + 1 ms': after.status, charges: world.api.charges.length },
+    { 'at 30 min': IN_USE, 'at 24 h': IN_USE, 'at 24 h + 1 ms': 200, charges: 1 },
+    'a key left in progress by a crashed server was not in use (409) until 24 h had passed, or could not be used after',
+  );
+});
+
+bug('in-progress-key-taken-over', 'a retry 10 minutes into a charge that is still running gets 409 and charges nothing', async () => {
+  const world = buildWorld();
+  const hold = world.api.holdExecutions();
+  const first = world.env.run('first request', () => world.layer.handle(charge('order-1011', ORDER)));
+  await hold.started;
+  world.clock.advance(10 * MINUTE);
+  const retry = world.env.run('retry 10 min later', () => world.layer.handle(charge('order-1011', ORDER)));
+  // The retry is answered before the first request finishes; let it run as far as it goes.
+  for (let round = 0; round < 50; round++) await new Promise<void>((resolve) => setImmediate(resolve));
+  hold.release();
+  const [firstResponse, retryResponse] = await Promise.all([first, retry]);
+  expectSame(
+    { retry: view(retryResponse), first: firstResponse.status, cardCharges: world.api.charges.length },
+    { retry: IN_USE, first: 200, cardCharges: 1 },
+    'a retry sent while a slow charge was still running (10 minutes in) ran the charge again instead of getting 409 idempotency_key_in_use',
+  );
+  const later = await world.layer.handle(charge('order-1011', ORDER));
+  expectSame(later, firstResponse, 'once the slow first request finished, a retry did not get its response back');
+});
+
+bug('in-progress-key-taken-over', 'a request still running is in use for retries at any time within 24 h of its start', async () => {
+  const world = buildWorld();
+  const hold = world.api.holdExecutions();
+  const first = world.env.run('first request', () => world.layer.handle(charge('order-1012', ORDER)));
+  await hold.started;
+  const offsets = [5 * MINUTE + 1, HOUR, 12 * HOUR, RETENTION - MINUTE, RETENTION];
+  const retries: Promise<ApiResponse>[] = [];
+  let elapsed = 0;
+  for (const offset of offsets) {
+    world.clock.advance(offset - elapsed);
+    elapsed = offset;
+    retries.push(world.env.run(`retry at ${offset} ms`, () => world.layer.handle(charge('order-1012', ORDER))));
+    for (let round = 0; round < 20; round++) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  hold.release();
+  await first;
+  const answers = await Promise.all(retries);
+  expectSame(
+    { retries: answers.map(view), cardCharges: world.api.charges.length },
+    { retries: offsets.map(() => IN_USE), cardCharges: 1 },
+    'retries of a charge still running (at 5 min, 1 h, 12 h, 23 h 59 min and 24 h) were not all answered 409 idempotency_key_in_use: one ran the charge again',
+  );
+});
+
+const API_ERROR = { status: 500, error: { type: 'api_error' } };
+
+function detailsIn(response: ApiResponse, details: string[]): string[] {
+  const body = JSON.stringify(response.body);
+  return details.filter((detail) => body.includes(detail));
+}
+
+bug('internal-error-exposed', 'a charge that failed unexpectedly answers 500 api_error without the internal cause', async () => {
+  const seen: Record<string, unknown> = {};
+  for (const [label, fail] of [
+    ['card network unreachable', (world: World) => world.api.failNext('before-charge')],
+    ['receipt store timed out after the charge', (world: World) => world.api.failNext('after-charge')],
+  ] as const) {
+    for (const key of ['order-7001', undefined]) {
+      const world = buildWorld();
+      fail(world);
+      const response = await world.layer.handle(charge(key, ORDER));
+      seen[`${label}, ${key === undefined ? 'no key' : 'with a key'}`] = { response: view(response), internalDetails: detailsIn(response, ['card network connection reset', 'receipt store timed out', 'connection reset', 'timed out']) };
+    }
+  }
+  const hidden = { response: API_ERROR, internalDetails: [] };
+  expectSame(
+    seen,
+    {
+      'card network unreachable, with a key': hidden,
+      'card network unreachable, no key': hidden,
+      'receipt store timed out after the charge, with a key': hidden,
+      'receipt store timed out after the charge, no key': hidden,
+    },
+    'an unexpected failure inside the API reached the client with its internal cause in the 500 response',
+  );
+});
+
+bug('internal-error-exposed', 'a crash while validating (customer database unreachable) answers 500 api_error without internal details', async () => {
+  const seen: Record<string, unknown> = {};
+  for (const key of ['order-7002', undefined]) {
+    const world = buildWorld();
+    const response = await world.layer.handle(charge(key, { amount: 2000, currency: 'usd', customer: LOOKUP_DOWN }));
+    seen[key === undefined ? 'no key' : 'with a key'] = {
+      response: view(response),
+      internalDetails: detailsIn(response, [LOOKUP_FAILURE, 'ECONNREFUSED', '10.20.4.17', 'customers-db']),
+      cardCharges: world.api.charges.length,
+    };
+  }
+  const hidden = { response: API_ERROR, internalDetails: [], cardCharges: 0 };
+  expectSame(
+    seen,
+    { 'with a key': hidden, 'no key': hidden },
+    'when the customer database could not be reached during validation, the 500 response showed the client internal details (a database address)',
   );
 });
 

@@ -10,7 +10,7 @@ import { IdempotencyLayer as RefIdempotencyLayer } from '@reference/idempotency'
 import { ApiError as RefApiError } from '@reference/types';
 import { ALICE, CHARGES, FakePaymentsApi } from './fakes';
 
-export { ALICE, BOB, CHARGES, DECLINED, FLAKY, PAYMENT_INTENTS, UPSTREAM_TIMEOUT, FakePaymentsApi, validationErrorOf } from './fakes';
+export { ALICE, BOB, CHARGES, DECLINED, FLAKY, LOOKUP_DOWN, LOOKUP_FAILURE, PAYMENT_INTENTS, UPSTREAM_TIMEOUT, FakePaymentsApi, validationErrorOf } from './fakes';
 export type { CardCharge, Execution, FailureMode } from './fakes';
 
 export type Side = 'reference' | 'yours';

@@ -16,6 +16,10 @@ export const MAX_KEY_LENGTH = 255;
 /** How long a saved response is replayed, counted from the key's first request. */
 export const RETENTION_MS = 24 * 60 * 60 * 1000;
 
+// @bug in-progress-key-taken-over
+/** A charge finishes within seconds; a claim this old belongs to a server that died mid-request. */
+const ABANDONED_CLAIM_MS = 5 * 60 * 1000;
+
 /**
  * Makes the API's POST endpoints safe to retry.
  *
@@ -105,7 +109,8 @@ export class IdempotencyLayer {
 }
 
 function isExpired(record: IdempotencyRecord, now: number): boolean {
-  return now - record.createdAt > RETENTION_MS;
+  // @bug in-progress-key-taken-over
+  return now - record.createdAt > (record.state === 'in_progress' ? ABANDONED_CLAIM_MS : RETENTION_MS);
 }
 
 function fingerprintOf(request: ApiRequest): string {
@@ -140,8 +145,9 @@ function keyInUse(): ApiResponse {
 
 function toErrorResponse(error: unknown): ApiResponse {
   if (error instanceof ApiError) return errorResponse(error.status, error.type, error.code, error.message);
-  // The cause stays in our logs; the client only learns that it may retry with the same key.
-  return errorResponse(500, 'api_error', undefined, 'An error occurred while processing the request.');
+  // @bug internal-error-exposed
+  const message = error instanceof Error ? error.message : 'An error occurred while processing the request.';
+  return errorResponse(500, 'api_error', undefined, message);
 }
 
 function errorResponse(status: number, type: string, code: string | undefined, message: string): ApiResponse {
