@@ -13,6 +13,8 @@ import {
 const MIN_CHARGE_AMOUNT = 50;
 /** Eight digits of minor units: the most our ledger and the issuing bank accept in one movement. */
 const MAX_AMOUNT = 99_999_999;
+/** Refunds close with the ledger period: 180 days after the charge, in milliseconds. */
+const REFUND_WINDOW = 180 * 24 * 60 * 60 * 1000;
 const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 /** Terminals and the checkout service keep retrying with the same key until they get an answer. */
 const IDEMPOTENCY_KEY_TTL = 24 * 60 * 60 * 1000;
@@ -36,8 +38,6 @@ export class PaymentProcessor {
     checkAmount(request.amount, MIN_CHARGE_AMOUNT);
     checkCurrency(request.currency);
 
-    // Refusals are decided before the key is reserved, so they are not saved and a corrected
-    // retry with the same key can still go through.
     const card = await this.loadCard(request.cardId);
     if (card.currency !== request.currency) {
       throw new PaymentError('currency_mismatch', `Card ${card.cardId} holds ${card.currency}, not ${request.currency}`);
@@ -74,6 +74,9 @@ export class PaymentProcessor {
       const unrefunded = charge.amount - charge.amountRefunded;
       if (unrefunded === 0) {
         throw new PaymentError('charge_already_refunded', `Charge ${chargeId} has already been refunded`);
+      }
+      if (this.deps.clock.now() - charge.createdAt >= REFUND_WINDOW) {
+        throw new PaymentError('charge_expired_for_refund', `The refund window of charge ${chargeId} closed 180 days after it was made`);
       }
       const refundAmount = amount ?? unrefunded;
       if (refundAmount > unrefunded) {

@@ -95,6 +95,7 @@ export type PaymentErrorCode =
   | 'idempotency_key_in_use'
   | 'charge_not_found'
   | 'charge_not_refundable'
+  | 'charge_expired_for_refund'
   | 'charge_already_refunded'
   | 'refund_exceeds_unrefunded';
 

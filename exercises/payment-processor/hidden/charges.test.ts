@@ -1,4 +1,4 @@
-import { Env, bug, compareWithReference, expectRejects, expectResolves, expectSame, expectThat, fc, guard, outcome } from 'bugbash/harness';
+import { Env, bug, compareWithReference, expectRejects, expectResolves, expectSame, expectThat, explore, fc, guard, outcome } from 'bugbash/harness';
 import { PaymentProcessor as RefPaymentProcessor } from '@reference/processor';
 import type { Charge } from '@impl/types';
 import { CARD, DAY, HOUR, MINUTE, chargeRequest, summary, world, type ProcessorClass } from './world';
@@ -85,13 +85,12 @@ guard('a key whose result is older than 24 hours starts a new charge', async () 
   expectSame(w.balance(), 5_000, 'a key reused after 25 hours did not charge the card as a new charge');
 });
 
-guard('refused requests are not saved, so a corrected retry with the same key goes through', async () => {
+guard('invalid requests are not saved, so a corrected retry with the same key goes through', async () => {
   const w = world(new Env());
   const refusals: [string, Parameters<typeof chargeRequest>[2], number, string][] = [
     ['below the minimum', {}, 25, 'amount_too_small'],
+    ['above the maximum', {}, 100_000_000, 'amount_too_large'],
     ['with an uppercase currency', { currency: 'USD' }, 2_500, 'currency_invalid'],
-    ['on an unknown card', { cardId: 'card_missing' }, 2_500, 'card_not_found'],
-    ['in another currency than the card', { currency: 'eur' }, 2_500, 'currency_mismatch'],
   ];
   for (const [what, extra, amount, code] of refusals) {
     await expectRejects(w.processor.charge(chargeRequest('order-1', amount, extra)), code, `a charge ${what} was not refused with ${code}`);
@@ -230,4 +229,32 @@ bug('replay-window', 'a retry 1 ms before 24 hours replays the saved charge; at 
     { '23:59:59.999 later': 'the first charge', '24:00:00.000 later': 'a new charge', balance: 5_000 },
     'a saved result was not kept for exactly 24 hours: a retry just under 24 hours later, or a request exactly 24 hours later, got the wrong answer',
   );
+});
+
+bug('refusal-holds-key', 'a charge refused for an unknown card is not saved: the corrected retry with the same key goes through', async () => {
+  const w = world(new Env());
+  await expectRejects(w.processor.charge(chargeRequest('order-1', 2_500, { cardId: 'card_missing' })), 'card_not_found', 'a charge on an unknown card was not refused with card_not_found');
+  const retry = await outcome(w.processor.charge(chargeRequest('order-1', 2_500)));
+  expectThat(retry.ok && retry.value.status === 'succeeded', `after a charge on an unknown card was refused, the corrected retry with the same idempotency key was ${retry.ok ? retry.value.status : `refused with ${retry.code}`}: the refusal held on to the key`, {
+    expected: { retry: 'succeeded', balance: 7_500 },
+    actual: { retry: retry.ok ? retry.value.status : `refused: ${retry.code}`, balance: w.balance() },
+  });
+  expectSame(w.balance(), 7_500, 'after a refused charge and its corrected retry, the balance is wrong');
+});
+
+bug('refusal-holds-key', 'a charge refused for a currency mismatch is not saved: the corrected retry, sent to another instance after the answer, goes through', async () => {
+  await explore({}, async (env) => {
+    const w = world(env);
+    const refused = await outcome(env.run('charge in eur', () => w.instance(0).charge(chargeRequest('order-1', 2_500, { currency: 'eur' }))));
+    expectThat(!refused.ok && refused.code === 'currency_mismatch', 'a charge in eur on a usd card was not refused with currency_mismatch', {
+      expected: 'refused: currency_mismatch',
+      actual: refused.ok ? refused.value.status : `refused: ${refused.code}`,
+    });
+    const retry = await outcome(env.run('corrected retry in usd', () => w.instance(1).charge(chargeRequest('order-1', 2_500))));
+    expectSame(
+      { retry: retry.ok ? retry.value.status : `refused: ${retry.code}`, balance: w.balance() },
+      { retry: 'succeeded', balance: 7_500 },
+      'after a charge in the wrong currency was refused, the corrected retry with the same idempotency key did not go through: the refusal held on to the key',
+    );
+  });
 });

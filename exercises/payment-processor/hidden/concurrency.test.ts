@@ -253,7 +253,7 @@ guard('a charge and a refund on the same card at once both land on the balance',
   });
 }, EXPLORE_TIMEOUT);
 
-guard('a retry answered while the first request finishes gets a charge that a refund then finds', async () => {
+bug('result-saved-before-charge', 'a retry answered while the first request finishes gets a charge that a refund then finds', async () => {
   // The retry may arrive at any moment of the first request; whenever it is answered with the
   // charge, the brief promises that the charge is already stored for whoever acts on it next.
   await explore({}, async (env) => {
@@ -272,6 +272,29 @@ guard('a retry answered while the first request finishes gets a charge that a re
     expectThat(
       retry.status === 'fulfilled' || code(retry) === 'idempotency_key_in_use',
       `a retry was answered with the charge, but refunding that charge was refused with ${code(retry)}: the charge was not stored yet when its key's result was`,
+    );
+  });
+}, EXPLORE_TIMEOUT);
+
+bug('result-saved-before-charge', 'a retry answered with a decline while the first request finishes finds the declined charge on file', async () => {
+  await explore({}, async (env) => {
+    const w = world(env, { balances: { [CARD]: 1_000 } });
+    const [, retry] = await env.outcomes([
+      env.run('charge (1,500)', () => w.instance(0).charge(chargeRequest('order-S', 1_500))),
+      env.run('retry, then a lookup of the charge it answers with', async () => {
+        const charge = await w.instance(1).charge(chargeRequest('order-S', 1_500));
+        return { status: charge.status, onFile: (await w.charges.get(charge.id)) !== undefined };
+      }),
+    ]);
+    if (retry!.status === 'rejected') {
+      const code = (retry!.reason as { code?: string })?.code ?? String(retry!.reason);
+      expectThat(code === 'idempotency_key_in_use', `a retry while the first request ran was refused with ${code}`);
+      return;
+    }
+    expectSame(
+      retry!.value,
+      { status: 'failed', onFile: true },
+      'a retry was answered with the decline of a charge that was not on file yet: a lookup sent right after the answer did not find it',
     );
   });
 }, EXPLORE_TIMEOUT);

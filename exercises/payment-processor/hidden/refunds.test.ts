@@ -1,6 +1,6 @@
 import { Env, bug, compareWithReference, expectRejects, expectResolves, expectSame, expectThat, fc, guard, outcome } from 'bugbash/harness';
 import { PaymentProcessor as RefPaymentProcessor } from '@reference/processor';
-import { CARD, chargeOnFile, chargeRequest, world, type ProcessorClass } from './world';
+import { CARD, DAY, chargeOnFile, chargeRequest, world, type ProcessorClass } from './world';
 
 /** What a refund came back with, minus its generated id and time. */
 function refunded(value: unknown) {
@@ -150,4 +150,54 @@ bug('amount-not-integer', 'fractional and NaN refund amounts are refused with am
       actual: result.ok ? { returned: refunded(result.value), balance: w.balance() } : { error: result.code, balance: w.balance() },
     });
   }
+});
+
+/** When chargeOnFile's charges were made. */
+const CHARGED_AT = chargeOnFile('ch_1', 1_000).createdAt;
+
+guard('a refund 179 days after the charge goes through; one 181 days after it is refused with charge_expired_for_refund', async () => {
+  const w = world(new Env(), { balances: { [CARD]: 4_000 }, charges: { ch_1: chargeOnFile('ch_1', 1_000) } });
+  w.clock.set(CHARGED_AT + 179 * DAY);
+  await expectResolves(w.processor.refund('ch_1', 300), 'a refund 179 days after the charge was refused');
+  w.clock.set(CHARGED_AT + 181 * DAY);
+  await expectRejects(w.instance(1).refund('ch_1'), 'charge_expired_for_refund', 'a refund 181 days after the charge was not refused with charge_expired_for_refund');
+  expectSame(
+    { amountRefunded: w.charges.peek('ch_1')?.amountRefunded, balance: w.balance() },
+    { amountRefunded: 300, balance: 4_300 },
+    'a refund at 179 days and a refused one at 181 days left the charge or the balance wrong',
+  );
+});
+
+bug('refund-window-boundary', 'a refund 1 ms before 180 days goes through; at exactly 180 days the rest is refused with charge_expired_for_refund', async () => {
+  const w = world(new Env(), { balances: { [CARD]: 4_000 }, charges: { ch_1: chargeOnFile('ch_1', 1_000) } });
+  w.clock.set(CHARGED_AT + 180 * DAY - 1);
+  const before = await outcome(w.processor.refund('ch_1', 400));
+  w.clock.set(CHARGED_AT + 180 * DAY);
+  const at = await outcome(w.instance(1).refund('ch_1'));
+  expectSame(
+    {
+      '179 days 23:59:59.999 after': before.ok ? `refunded ${refunded(before.value).amount}` : `refused: ${before.code}`,
+      '180 days after': at.ok ? `refunded ${refunded(at.value).amount}` : `refused: ${at.code}`,
+      amountRefunded: w.charges.peek('ch_1')?.amountRefunded,
+      balance: w.balance(),
+    },
+    { '179 days 23:59:59.999 after': 'refunded 400', '180 days after': 'refused: charge_expired_for_refund', amountRefunded: 400, balance: 4_400 },
+    'refunds are accepted for exactly 180 days after the charge: a refund just before that, or one at exactly 180 days, got the wrong answer',
+  );
+});
+
+bug('refund-window-boundary', 'a charge made through the service cannot be refunded at exactly 180 days, in full or in part', async () => {
+  const w = world(new Env());
+  const charge = await w.processor.charge(chargeRequest('order-1', 2_500));
+  w.clock.advance(180 * DAY);
+  const results = [];
+  for (const amount of [undefined, 1]) {
+    const result = await outcome(w.instance(1).refund(charge.id, amount));
+    results.push(result.ok ? `refunded ${refunded(result.value).amount}` : `refused: ${result.code}`);
+  }
+  expectSame(
+    { refunds: results, balance: w.balance() },
+    { refunds: ['refused: charge_expired_for_refund', 'refused: charge_expired_for_refund'], balance: 7_500 },
+    'a charge was refunded exactly 180 days after it was made, when its refund window had closed',
+  );
 });
