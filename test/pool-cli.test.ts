@@ -22,8 +22,8 @@ describe('a pooled exercise, end to end through the built binary', () => {
     expect(result.code).toBe(0);
     const rows = JSON.parse(result.stdout).exercises as { id: string; bugs: number; planted: number; pool: number }[];
     expect(rows.find((row) => row.id === 'tiny-ledger')).toMatchObject({ bugs: 2, planted: 2, pool: 4 });
-    // An exercise without a pool plants all its bugs (payment-processor); a pooled one plants fewer than its pool.
-    expect(rows.find((row) => row.id === 'payment-processor')).toMatchObject({ planted: 6, pool: 6, bugs: 6 });
+    // An exercise without a pool plants all its bugs (rate-limiter); a pooled one plants fewer than its pool.
+    expect(rows.find((row) => row.id === 'rate-limiter')).toMatchObject({ planted: 6, pool: 6, bugs: 6 });
     for (const row of rows) expect(row.planted === row.bugs && row.pool >= row.planted).toBe(true);
     expect(bugbash(cwd, ['list'], env).stdout).toMatch(/tiny-ledger\s+easy\s+2 of 4\s+not started/);
   });

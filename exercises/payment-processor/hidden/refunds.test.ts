@@ -162,8 +162,8 @@ guard('a refund 179 days after the charge goes through; one 181 days after it is
   w.clock.set(CHARGED_AT + 181 * DAY);
   await expectRejects(w.instance(1).refund('ch_1'), 'charge_expired_for_refund', 'a refund 181 days after the charge was not refused with charge_expired_for_refund');
   expectSame(
-    { amountRefunded: w.charges.peek('ch_1')?.amountRefunded, balance: w.balance() },
-    { amountRefunded: 300, balance: 4_300 },
+    w.balance(),
+    4_300,
     'a refund at 179 days and a refused one at 181 days left the charge or the balance wrong',
   );
 });
@@ -178,10 +178,9 @@ bug('refund-window-boundary', 'a refund 1 ms before 180 days goes through; at ex
     {
       '179 days 23:59:59.999 after': before.ok ? `refunded ${refunded(before.value).amount}` : `refused: ${before.code}`,
       '180 days after': at.ok ? `refunded ${refunded(at.value).amount}` : `refused: ${at.code}`,
-      amountRefunded: w.charges.peek('ch_1')?.amountRefunded,
       balance: w.balance(),
     },
-    { '179 days 23:59:59.999 after': 'refunded 400', '180 days after': 'refused: charge_expired_for_refund', amountRefunded: 400, balance: 4_400 },
+    { '179 days 23:59:59.999 after': 'refunded 400', '180 days after': 'refused: charge_expired_for_refund', balance: 4_400 },
     'refunds are accepted for exactly 180 days after the charge: a refund just before that, or one at exactly 180 days, got the wrong answer',
   );
 });
