@@ -13,8 +13,8 @@ import {
 const MIN_CHARGE_AMOUNT = 50;
 /** Eight digits of minor units: the most our ledger and the issuing bank accept in one movement. */
 const MAX_AMOUNT = 99_999_999;
-/** Refunds close with the ledger period: 180 days after the charge, in milliseconds. */
-const REFUND_WINDOW = 180 * 24 * 60 * 60 * 1000;
+/** 180 days: a charge's refunds close with the ledger period it was booked in. */
+const REFUND_WINDOW = 15_552_000_000;
 const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 /** Terminals and the checkout service keep retrying with the same key until they get an answer. */
 // @bug replay-window
