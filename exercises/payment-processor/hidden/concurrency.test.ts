@@ -287,10 +287,14 @@ bug('result-saved-before-charge', 'a retry answered with a decline while the fir
         return { status: charge.status, onFile: (await w.charges.get(charge.id)) !== undefined };
       }),
     ]);
-    // Refused while the first request runs: nothing to look up (other tests judge the refusal).
-    if (retry!.status === 'rejected' && (retry!.reason as { code?: string })?.code) return;
+    const answer = retry!;
+    if (answer.status === 'rejected') {
+      // Refused while the first request runs: nothing to look up (other tests judge the refusal).
+      expectThat(Boolean((answer.reason as { code?: string })?.code), `the retry failed: ${String(answer.reason)}`);
+      return;
+    }
     expectSame(
-      retry!.value,
+      answer.value,
       { status: 'failed', onFile: true },
       'a retry was answered with the decline of a charge that was not on file yet: a lookup sent right after the answer did not find it',
     );
