@@ -64,7 +64,7 @@ export class PermissionError extends PaymentsError {}
 export class RateLimitError extends PaymentsError {}
 /** A conflict (409), e.g. `idempotency_key_in_use` while a request with the same key runs. */
 export class ConflictError extends PaymentsError {}
-/** Something went wrong on the API's side (5xx). */
+/** The API failed to handle the request (5xx). */
 export class APIError extends PaymentsError {}
 /** No response arrived: connection failure, reset or timeout. The request may have been carried out. */
 export class ConnectionError extends PaymentsError {}
