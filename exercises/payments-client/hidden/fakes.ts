@@ -104,11 +104,15 @@ export class FakeApi {
     this.faults.push({ ...fault, left: fault.times ?? 1 });
   }
 
-  /** Puts `count` objects on file in a collection, numbered 1 (oldest) to count (newest). */
+  /**
+   * Puts `count` more objects on file in a collection, numbered on from those already there
+   * (1 is the oldest); returns the ids of the collection, newest first.
+   */
   seed(collection: 'charges' | 'refunds' | 'customers', count: number, extra: Record<string, unknown> = {}): string[] {
     const prefix = { charges: 'ch_', refunds: 're_', customers: 'cus_' }[collection];
-    for (let n = 1; n <= count; n++) {
-      this.objects[collection].unshift({ id: `${prefix}${String(n).padStart(4, '0')}`, object: collection.slice(0, -1), created: Math.floor(T0 / 1000) - count + n, ...extra });
+    const existing = this.objects[collection].length;
+    for (let n = existing + 1; n <= existing + count; n++) {
+      this.objects[collection].unshift({ id: `${prefix}${String(n).padStart(4, '0')}`, object: collection.slice(0, -1), created: Math.floor(T0 / 1000) - 10_000 + n, metadata: {}, ...extra });
     }
     return this.objects[collection].map((o) => o.id);
   }
