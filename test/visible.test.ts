@@ -29,7 +29,8 @@ describe('the visibleTests manifest field', () => {
       expect.stringMatching(/^visibleTests\.entry: names "no-such-bug", which is not one of the bugs \(overdraw-race, negative-amount\)/),
     ]);
     expect(parseManifest({ ...manifest, files: ['wallet.ts', 'test/wallet.test.ts'] }).problems).toEqual([expect.stringMatching(/^visibleTests\.files\[0\]: "test\/wallet\.test\.ts" is also in "files"/)]);
-    expect(parseManifest({ ...manifest, visibleTests: { files: ['test/helpers.ts'], entry: 'negative-amount' } }).problems).toEqual([expect.stringMatching(/^visibleTests\.files\[0\]: must be a relative path to a \*\.test\.ts file/)]);
+    expect(parseManifest({ ...manifest, visibleTests: { files: ['test/helpers.ts'], entry: 'negative-amount' } }).problems).toEqual([expect.stringMatching(/^visibleTests\.files: must list at least one \*\.test\.ts file/)]);
+    expect(parseManifest({ ...manifest, visibleTests: { files: ['test/../wallet.test.ts'], entry: 'negative-amount' } }).problems).toEqual([expect.stringMatching(/^visibleTests\.files\[0\]: must be a relative path to a \.ts file inside starter\//)]);
     expect(parseManifest({ ...manifest, plant: 1 }).problems).toEqual([expect.stringMatching(/^visibleTests: a pooled exercise cannot have an entry bug/)]);
   });
 });
@@ -79,8 +80,10 @@ describe('bugbash test, through the built binary', () => {
     expect(start.stdout).toContain('Its own tests (run them with `bugbash test tiny-wallet`):');
   });
 
-  it('serves the visible tests beside the code, verbatim', () => {
-    expect(readFileSync(served('test/wallet.test.ts'), 'utf8')).toBe(readFileSync(path.join(VISIBLE_SET, 'exercises', 'tiny-wallet', 'starter', 'test', 'wallet.test.ts'), 'utf8'));
+  it('serves the visible tests and their helpers beside the code, verbatim', () => {
+    for (const file of ['test/wallet.test.ts', 'test/memory-store.ts']) {
+      expect(readFileSync(served(file), 'utf8')).toBe(readFileSync(path.join(VISIBLE_SET, 'exercises', 'tiny-wallet', 'starter', file), 'utf8'));
+    }
   });
 
   it('runs them on the served code: the entry point fails, exit 1, and nothing is written into the folder', () => {
@@ -88,6 +91,7 @@ describe('bugbash test, through the built binary', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('refuses an amount that is not a positive integer');
     expect(result.stdout).toContain('1 of 3 visible tests fail.');
+    expect(result.stdout).not.toContain('JSON report written');
     expect(existsSync(path.join(cwd, 'bugbash', 'tiny-wallet', 'node_modules'))).toBe(false);
     const json = JSON.parse(bugbash(cwd, ['test', 'tiny-wallet', '--json'], env).stdout);
     expect(json).toMatchObject({ exercise: 'tiny-wallet', ok: false, passed: 2, failed: 1 });
@@ -99,6 +103,9 @@ describe('bugbash test, through the built binary', () => {
   it('-t runs only the tests whose name matches', () => {
     const json = JSON.parse(bugbash(cwd, ['test', '--json', '-t', 'balance left'], env).stdout);
     expect(json).toMatchObject({ ok: true, passed: 1, failed: 0 });
+    const none = bugbash(cwd, ['test', '-t', 'no such test'], env);
+    expect(none.code).toBe(1);
+    expect(none.stdout).toContain('Nothing was tested: no visible test\'s name contains "no such test"');
   });
 
   it('passes once the learner fixed the code, with the grading left to check', () => {

@@ -51,14 +51,17 @@ export const DEFAULT_MUTATION_THRESHOLD = 90;
 
 const visibleTestFile = z
   .string()
-  .regex(/^(?!\/)(?!.*\.\.)[\w./-]+\.test\.ts$/, 'must be a relative path to a *.test.ts file inside starter/ (no "..", no leading "/")');
+  .regex(/^(?!\/)(?!.*\.\.)[\w./-]+\.ts$/, 'must be a relative path to a .ts file inside starter/ (no "..", no leading "/"): a *.test.ts file, or a helper the tests import');
 
 /**
  * A repository-scale exercise's own test suite, served beside the code and run by
  * `bugbash test` (docs/authoring.md, "Repository-scale exercises"): never graded, never mutated.
  */
 export const visibleTestsSchema = z.object({
-  files: z.array(visibleTestFile).min(1, 'must list the visible test files (paths relative to starter/)'),
+  files: z
+    .array(visibleTestFile)
+    .min(1, 'must list the visible test files (paths relative to starter/)')
+    .refine((files) => files.some((file) => file.endsWith('.test.ts')), 'must list at least one *.test.ts file (the other files are helpers the tests import)'),
   /** The bug whose visible tests fail on the served code: the learner's way in. */
   entry: id,
 });

@@ -31,6 +31,13 @@ export async function testCommand(context: CommandContext, id: string | undefine
   if (run.stopped === 'interrupted') return 130;
   const failed = run.tests.filter((test) => test.state === 'failed');
   const passed = run.tests.filter((test) => test.state === 'passed');
+  if (!run.stopped && passed.length + failed.length === 0) {
+    // Every test was filtered out: nothing was tested, which is not a pass.
+    const why = `no visible test's name contains "${options.filter ?? ''}"; \`bugbash test ${exercise.id}\` runs them all`;
+    if (options.json) context.print(JSON.stringify({ exercise: exercise.id, ok: false, passed: 0, failed: 0, tests: run.tests, stopped: why }, null, 2));
+    else context.print(style.warn(`Nothing was tested: ${why}.`));
+    return 1;
+  }
   if (options.json) {
     context.print(JSON.stringify({ exercise: exercise.id, ok: run.ok, passed: passed.length, failed: failed.length, tests: run.tests, ...(run.stopped ? { stopped: run.stopped } : {}) }, null, 2));
     return run.ok ? 0 : 1;

@@ -73,7 +73,8 @@ interface JsonReport {
 
 /** Runs the exercise's visible tests against the files in `dir` (the learner's folder, or a materialised implementation). */
 export async function runVisibleTests(exercise: Exercise, dir: string, options: VisibleRunOptions = {}): Promise<VisibleRun> {
-  const files = exercise.manifest.visibleTests?.files ?? [];
+  // Helpers served with the tests (a fake transport, say) are imported by them, not run.
+  const files = (exercise.manifest.visibleTests?.files ?? []).filter((file) => file.endsWith('.test.ts'));
   mkdirSync(cacheRoot(), { recursive: true });
   const scratch = mkdtempSync(path.join(cacheRoot(), 'visible-'));
   try {
@@ -93,12 +94,32 @@ export async function runVisibleTests(exercise: Exercise, dir: string, options: 
     const child = spawn(process.execPath, args, {
       cwd: dir,
       detached: true,
-      stdio: options.output === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, VITEST: undefined, VITEST_WORKER_ID: undefined, VITEST_POOL_ID: undefined, NODE_OPTIONS: undefined },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        VITEST: undefined,
+        VITEST_WORKER_ID: undefined,
+        VITEST_POOL_ID: undefined,
+        NODE_OPTIONS: undefined,
+        // Relayed through a pipe: keep vitest's colours where the learner's terminal has them.
+        ...(options.output === 'inherit' && process.stdout.isTTY && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {}),
+      },
     });
     let captured = '';
-    child.stdout?.on('data', (chunk) => (captured = (captured + String(chunk)).slice(-20_000)));
-    child.stderr?.on('data', (chunk) => (captured = (captured + String(chunk)).slice(-20_000)));
+    const relay = (into: NodeJS.WriteStream) => {
+      let pending = '';
+      return (chunk: Buffer) => {
+        captured = (captured + String(chunk)).slice(-20_000);
+        if (options.output !== 'inherit') return;
+        pending += String(chunk);
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        // The JSON report goes to a scratch file removed afterwards: not worth a line.
+        for (const line of lines) if (!/JSON report written to/.test(line)) into.write(`${line}\n`);
+      };
+    };
+    child.stdout?.on('data', relay(process.stdout));
+    child.stderr?.on('data', relay(process.stderr));
     let stopped: string | undefined;
     const killGroup = () => {
       try {
