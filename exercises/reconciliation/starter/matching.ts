@@ -1,6 +1,5 @@
 import type { ChargeSettlement, ExceptionCode, LedgerCharge, SettlementEntry, SettlementLine } from './types';
 
-/** What a refund line gave back to the customer. Its fee is the processor's charge to us. */
 export function refundAmount(line: SettlementLine): number {
   // @bug refund-fee-netted
   return -line.net;

@@ -4,7 +4,6 @@ import { ReconciliationError } from './types';
 const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
 
 // @bug currency-exponent
-/** Digits after the decimal point in the currency's amounts. */
 export function exponentOf(currency: string): number {
   // @bug currency-exponent
   return ZERO_DECIMAL.has(currency) ? 0 : 2;
