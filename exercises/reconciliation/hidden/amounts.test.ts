@@ -78,6 +78,11 @@ guard('malformed reports are refused with report_invalid before anything is reco
     ['an amount that is not a number', row('txn_x', { type: 'adjustment', gross: '1,000.00', net: '1000.00' })],
     ['a timestamp without an offset', row('txn_x', { type: 'adjustment', gross: '1.00', created: '2026-03-02T12:00:00' })],
     ['a refund with a positive gross', row('txn_x', { type: 'refund', gross: '10.00' })],
+    ['a refund of zero', row('txn_x', { type: 'refund', gross: '0.00' })],
+    ['a charge line of zero', row('txn_x', { gross: '0.00' })],
+    ['a charge line with a negative gross', row('txn_x', { gross: '-10.00' })],
+    ['an unknown line type', { ...row('txn_x', { type: 'adjustment', gross: '1.00' }), type: 'payout' as 'adjustment' }],
+    ['an adjustment that names a charge', row('txn_x', { type: 'adjustment', source: 'ch_1', gross: '-15.00' })],
     ['a charge line without its charge', row('txn_x', { source: '', gross: '10.00' })],
     ['a line that is not a balance transaction', row('ch_123', { type: 'adjustment', gross: '1.00' })],
   ];
@@ -85,6 +90,15 @@ guard('malformed reports are refused with report_invalid before anything is reco
     const w = world();
     await expectRejects(() => w.importer.importReport(report('rpt_bad', [good, bad])), 'report_invalid', `a report with ${what} was not refused with report_invalid`);
     expectSame({ payouts: w.payouts.snapshot(), imports: w.imports.snapshot() }, { payouts: {}, imports: {} }, `a report with ${what} was refused but left lines or an import behind`);
+  }
+});
+
+guard('a report whose settlement date is not a date is refused with report_invalid', async () => {
+  for (const date of ['2026-3-2', 'March 2, 2026', '2026-03-02T00:00:00Z']) {
+    const w = world();
+    const r = { ...report('rpt_bad', [row('txn_1', { type: 'adjustment', gross: '5.00' })]), settlement_date: date };
+    await expectRejects(() => w.importer.importReport(r), 'report_invalid', `a report dated ${JSON.stringify(date)} was not refused with report_invalid`);
+    expectSame(w.payouts.snapshot(), {}, 'a report with an invalid settlement date still recorded lines');
   }
 });
 
