@@ -103,7 +103,7 @@ bug('network-errors-retried-forever', 'deliveries match the reference when dropp
 
 // --- guards -------------------------------------------------------------------------------
 
-guard('jitter is drawn once per retry and stays within its bounds', async () => {
+bug('backoff-jitter-after-cap', 'jitter is drawn once per retry and stays within its bounds', async () => {
   const expectedDelay = (retry: number, r: number) => Math.max(0.5, Math.min(0.5 * 2 ** (retry - 1), 5) * 0.5 * (1 + r)) * 1000;
   for (const r of [0, 0.999999]) {
     const world = dispatcherWorld(new Env(), { maxRetries: 6, jitter: [r] });
@@ -123,6 +123,21 @@ guard('jitter is drawn once per retry and stays within its bounds', async () => 
 });
 
 
+
+bug('backoff-jitter-after-cap', 'retries past the 5 s cap keep their jitter: two workers do not wait the same 5 s', async () => {
+  const waits: Record<string, number[]> = {};
+  for (const r of [0, 0.25, 0.75]) {
+    const world = dispatcherWorld(new Env(), { maxRetries: 7, jitter: [r] });
+    world.reply(503);
+    await deliver(world, 'an endpoint answering 503 every time');
+    waits[`random() = ${r}`] = world.delays.slice(4);
+  }
+  expectSame(
+    waits,
+    { 'random() = 0': [2500, 2500, 2500], 'random() = 0.25': [3125, 3125, 3125], 'random() = 0.75': [4375, 4375, 4375] },
+    'retries 5 to 7 (past the 5 s cap) did not wait 5 s × 0.5 · (1 + random()): the jitter was lost at the cap, so every worker retries in step',
+  );
+});
 
 guard('a dropped connection is retried and the retry can succeed', async () => {
   const world = dispatcherWorld(new Env());
@@ -154,7 +169,7 @@ guard('a persistently failing endpoint gets exactly maxRetries retries', async (
   expectSame(result, { delivered: false, attempts: 3, status: 500 }, 'an endpoint answering 500 every time did not get exactly 1 attempt plus 2 retries');
 });
 
-guard('retry delays follow the capped, jittered exponential backoff', async () => {
+bug('backoff-jitter-after-cap', 'retry delays follow the capped, jittered exponential backoff', async () => {
   const world = dispatcherWorld(new Env(), { maxRetries: 6, jitter: [0.5] });
   world.reply(503);
   await deliver(world, 'an endpoint answering 503 every time');

@@ -316,6 +316,33 @@ bug('stale-event-overwrites', 'any delivery order of top-up events ends in the r
   });
 }, SLOW);
 
+// --- credit-uses-requested-amount --------------------------------------------------------
+
+bug('credit-uses-requested-amount', 'a top-up is credited with amount_received in its own currency', async () => {
+  const world = receiverWorld(new Env());
+  await world.deliver(topUpEvent('succeeded', { amount: 5000, amountReceived: 4999, currency: 'eur', customer: 'cus_partial7' }));
+  expectSame(world.credits, [{ customerId: 'cus_partial7', amount: 4999, currency: 'eur' }], 'a succeeded top-up was not credited with its amount_received, in its currency, to the customer in metadata.customer_id');
+});
+
+bug('credit-uses-requested-amount', 'partly and over-captured top-ups credit what was received, not what was asked for', async () => {
+  const cases = [
+    { what: 'captured 3000 of 5000', amount: 5000, amountReceived: 3000 },
+    { what: 'captured 5500 on 5000 (over-capture)', amount: 5000, amountReceived: 5500 },
+    { what: 'captured in full', amount: 5000, amountReceived: 5000 },
+  ];
+  const seen: Record<string, unknown> = {};
+  const expected: Record<string, unknown> = {};
+  for (const [index, { what, amount, amountReceived }] of cases.entries()) {
+    const world = receiverWorld(new Env());
+    const intent = `pi_3Q7capture${index}`;
+    await world.deliver(topUpEvent('processing', { intent, amount }));
+    await world.deliver(topUpEvent('succeeded', { intent, amount, amountReceived }));
+    seen[what] = { credited: world.credits.map((credit) => credit.amount), row: world.topUpTable.peek(intent)?.amountReceived };
+    expected[what] = { credited: [amountReceived], row: amountReceived };
+  }
+  expectSame(seen, expected, 'a succeeded top-up credited the wallet with the amount the payment intent asked for instead of amount_received, the money that actually arrived');
+});
+
 // --- guards -------------------------------------------------------------------------------
 
 guard('events delivered in order end in a succeeded, credited top-up', async () => {
@@ -349,12 +376,6 @@ guard('a redelivered event is acknowledged as a duplicate and not credited again
     { statuses: ['processed', 'duplicate'], credits: 1 },
     'a redelivery of an already processed event credited the wallet again',
   );
-});
-
-guard('a top-up is credited with amount_received in its own currency', async () => {
-  const world = receiverWorld(new Env());
-  await world.deliver(topUpEvent('succeeded', { amount: 5000, amountReceived: 4999, currency: 'eur', customer: 'cus_partial7' }));
-  expectSame(world.credits, [{ customerId: 'cus_partial7', amount: 4999, currency: 'eur' }], 'a succeeded top-up was not credited with its amount_received, in its currency, to the customer in metadata.customer_id');
 });
 
 guard('events of unhandled types are acknowledged and change nothing', async () => {

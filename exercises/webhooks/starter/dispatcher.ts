@@ -63,8 +63,9 @@ export class WebhookDispatcher {
 
   /** Delay before retry number `retry` (1 for the first retry). */
   private backoffMs(retry: number): number {
-    const base = Math.min(INITIAL_RETRY_DELAY_SECONDS * 2 ** (retry - 1), MAX_RETRY_DELAY_SECONDS);
-    const jittered = base * 0.5 * (1 + this.options.random());
+    // @bug backoff-jitter-after-cap
+    const base = INITIAL_RETRY_DELAY_SECONDS * 2 ** (retry - 1);
+    const jittered = Math.min(base * 0.5 * (1 + this.options.random()), MAX_RETRY_DELAY_SECONDS);
     return Math.max(INITIAL_RETRY_DELAY_SECONDS, jittered) * 1000;
   }
 }

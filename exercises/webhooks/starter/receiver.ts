@@ -61,7 +61,8 @@ export class WebhookReceiver {
       lastEventCreated: intent.created,
     });
     if (event.type === 'payment_intent.succeeded') {
-      await this.options.wallets.credit(customerId, intent.amount_received, intent.currency);
+      // @bug credit-uses-requested-amount
+      await this.options.wallets.credit(customerId, intent.amount, intent.currency);
     }
     return 'processed';
   }
