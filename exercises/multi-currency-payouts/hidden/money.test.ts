@@ -57,8 +57,8 @@ bug('fx-rounding-truncates', 'conversions of large balances are exact: no floati
     '994,732.41 usd at 1.02239639 eur per usd (1,017,010.82499999 eur) did not pay 1,017,010.82 eur');
   expectSame(seen(await payOutAt('eur', 'gbp', 99_726_561, '1.29348959')), { status: 'paid', debited: 99_726_561, bankReceived: 128_995_268, left: 0 },
     '997,265.61 eur at 1.29348959 gbp per eur did not pay 1,289,952.68 gbp');
-  expectSame(seen(await payOutAt('gbp', 'usd', 99_999_999, '1.00000001')), { status: 'paid', debited: 99_999_999, bankReceived: 100_000_001, left: 0 },
-    '999,999.99 gbp at 1.00000001 usd per gbp (1,000,000.0099999999 usd) did not pay 1,000,000.01 usd');
+  expectSame(seen(await payOutAt('gbp', 'usd', 99_999_999, '1.00000001')), { status: 'paid', debited: 99_999_999, bankReceived: 100_000_000, left: 0 },
+    '999,999.99 gbp at 1.00000001 usd per gbp (999,999.9999999999 usd) did not pay 1,000,000.00 usd');
 });
 
 bug('fx-rounding-truncates', 'conversions between two-decimal currencies agree with the exact rounding rule over many amounts and rates', async () => {
@@ -127,6 +127,17 @@ bug('three-decimal-step', 'a conversion into a three-decimal currency is rounded
     '10.000 kwd at 1.22646 bhd per kwd (12.2646 bhd) did not pay 12.260 bhd (rounded once to tens of fils, not to fils and then to tens)');
 });
 
+guard('balances in currencies that move in single minor units are paid out to the last one', async () => {
+  for (const [currency, balance] of [['usd', 4_321], ['eur', 5_001], ['gbp', 7_777], ['jpy', 1_235], ['krw', 12_345]] as const) {
+    expectSame(seen(await payOutAt(currency, currency, balance)), { status: 'paid', debited: balance, bankReceived: balance, left: 0 }, `a balance of ${balance} ${currency} minor units was not paid out in full`);
+  }
+});
+
+guard('an account with nothing available and a bank account in another currency asks for no quote', async () => {
+  const result = await payOutAt('usd', 'jpy', 0, '149.23');
+  expectSame({ status: result.status, quotes: result.w.fx.quotes.length }, { status: 'nothing paid', quotes: 0 }, 'an empty balance was converted, or paid out');
+});
+
 guard('a balance already in tens of fils is paid out in full', async () => {
   expectSame(seen(await payOutAt('kwd', 'kwd', 30_000)), { status: 'paid', debited: 30_000, bankReceived: 30_000, left: 0 }, 'a balance of 30.000 kwd was not paid out in full');
 });
@@ -137,12 +148,18 @@ bug('minimum-payout-boundary', 'a balance of exactly the minimum payout is paid 
   expectSame(seen(await payOutAt('usd', 'usd', 100)), { status: 'paid', debited: 100, bankReceived: 100, left: 0 }, 'a balance of exactly 1.00 usd, the minimum payout, was not paid out');
   expectSame(seen(await payOutAt('jpy', 'jpy', 100)), { status: 'paid', debited: 100, bankReceived: 100, left: 0 }, 'a balance of exactly ¥100, the minimum payout, was not paid out');
   expectSame(seen(await payOutAt('krw', 'krw', 1_000)), { status: 'paid', debited: 1_000, bankReceived: 1_000, left: 0 }, 'a balance of exactly ₩1,000, the minimum payout, was not paid out');
+  for (const [currency, minimum, shown] of [['eur', 100, '1.00 eur'], ['gbp', 100, '1.00 gbp'], ['kwd', 1_000, '1.000 kwd'], ['bhd', 1_000, '1.000 bhd']] as const) {
+    expectSame(seen(await payOutAt(currency, currency, minimum)), { status: 'paid', debited: minimum, bankReceived: minimum, left: 0 }, `a balance of exactly ${shown}, the minimum payout, was not paid out`);
+  }
 });
 
 bug('minimum-payout-boundary', 'a balance one minor unit below the minimum payout stays in the account; one above is paid out', async () => {
   expectSame(seen(await payOutAt('usd', 'usd', 99)), { status: 'nothing paid', debited: 0, bankReceived: 0, left: 99 }, 'a balance of 0.99 usd, below the 1.00 usd minimum, was paid out');
   expectSame(seen(await payOutAt('jpy', 'jpy', 99)), { status: 'nothing paid', debited: 0, bankReceived: 0, left: 99 }, 'a balance of ¥99, below the ¥100 minimum, was paid out');
   expectSame(seen(await payOutAt('krw', 'krw', 999)), { status: 'nothing paid', debited: 0, bankReceived: 0, left: 999 }, 'a balance of ₩999, below the ₩1,000 minimum, was paid out');
+  for (const [currency, balance, shown] of [['eur', 99, '0.99 eur'], ['gbp', 99, '0.99 gbp'], ['kwd', 999, '0.999 kwd'], ['bhd', 999, '0.999 bhd']] as const) {
+    expectSame(seen(await payOutAt(currency, currency, balance)), { status: 'nothing paid', debited: 0, bankReceived: 0, left: balance }, `a balance of ${shown}, below the minimum, was paid out`);
+  }
   expectSame(seen(await payOutAt('usd', 'usd', 101)), { status: 'paid', debited: 101, bankReceived: 101, left: 0 }, 'a balance of 1.01 usd was not paid out');
   const below = await payOutAt('usd', 'usd', 99);
   expectThat(below.w.payouts.values().length === 0 && below.w.account().reserved === 0, 'a balance below the minimum left a payout or a reservation behind', { actual: below.w.state() });
