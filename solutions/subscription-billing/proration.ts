@@ -1,12 +1,12 @@
 import { DAY_MS, isoDay, startOfDay } from './calendar';
 import type { InvoiceLine, Plan, Subscription } from './types';
 
-/** Whole days left in the period when a change is made at `at`: the day of the change counts. */
+/** Days of the current period left for a change made at `at`. */
 export function remainingDays(at: number, periodEnd: number): number {
   return (periodEnd - startOfDay(at)) / DAY_MS;
 }
 
-/** `amount × days / periodDays` to the nearest minor unit, a half rounded up. */
+/** The part of a monthly `amount` that `days` of a `periodDays`-day period are worth. */
 export function share(amount: number, days: number, periodDays: number): number {
   return Math.floor((2 * amount * days + periodDays) / (2 * periodDays));
 }

@@ -1,13 +1,13 @@
 import { DAY_MS, isoDay, startOfDay } from './calendar';
 import type { InvoiceLine, Plan, Subscription } from './types';
 
-/** Whole days left in the period when a change is made at `at`: the day of the change counts. */
+/** Days of the current period left for a change made at `at`. */
 export function remainingDays(at: number, periodEnd: number): number {
   // @bug proration-day-count
   return Math.floor((periodEnd - at) / DAY_MS);
 }
 
-/** `amount × days / periodDays` to the nearest minor unit, a half rounded up. */
+/** The part of a monthly `amount` that `days` of a `periodDays`-day period are worth. */
 export function share(amount: number, days: number, periodDays: number): number {
   // @bug proration-rounding
   return Math.floor((amount * days) / periodDays);
