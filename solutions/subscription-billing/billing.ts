@@ -40,7 +40,6 @@ export class Billing {
       ...subscription.pending_items,
       { description: `${plan.id} from ${isoDay(start)} to ${isoDay(end)}`, amount: plan.amount, period_start: start, period_end: end, proration: false },
     ];
-    const total = lines.reduce((sum, line) => sum + line.amount, 0);
     const draft: Invoice = {
       id: `in_${randomUUID().replace(/-/g, '')}`,
       subscription: subscription.id,
@@ -49,7 +48,7 @@ export class Billing {
       status: 'draft',
       currency: plan.currency,
       lines,
-      amount_due: Math.max(total, 0),
+      amount_due: lines.reduce((sum, line) => sum + line.amount, 0),
       period_start: start,
       period_end: end,
       attempt_count: 0,

@@ -7,7 +7,7 @@ export function daysInMonth(year: number, month: number): number {
 
 /** 00:00 UTC on the anchor day of the given month (months past 11 roll into the next year). */
 export function anchorIn(year: number, month: number, anchorDay: number): number {
-  const first = new Date(Date.UTC(year, month, 1));
+  const first = new Date(Date.UTC(year, month));
   const y = first.getUTCFullYear();
   const m = first.getUTCMonth();
   return Date.UTC(y, m, Math.min(anchorDay, daysInMonth(y, m)));

@@ -1,7 +1,7 @@
 import { DAY_MS, isoDay, startOfDay } from './calendar';
 import type { InvoiceLine, Plan, Subscription } from './types';
 
-/** Days of the current period left for a change made at `at`. */
+/** Also used by the portal to preview an upgrade. */
 export function remainingDays(at: number, periodEnd: number): number {
   return (periodEnd - startOfDay(at)) / DAY_MS;
 }

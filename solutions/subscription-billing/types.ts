@@ -46,7 +46,7 @@ export interface Invoice {
   status: InvoiceStatus;
   currency: string;
   lines: InvoiceLine[];
-  /** The sum of the lines, or 0 when they sum to less. */
+  /** The sum of the lines. */
   amount_due: number;
   period_start: number;
   period_end: number;

@@ -139,6 +139,26 @@ bug('attempt-key-per-call', 'a billing worker and the customer paying one invoic
   });
 });
 
+bug('attempt-key-per-call', 'a worker and the customer retrying a declined invoice at once make one attempt, and both answer with what was recorded', async () => {
+  await explore({}, async (env) => {
+    const w = world(env, { invoices: [openInvoice('in_1')], tickMs: 1000 });
+    w.gateway.decline('cus_a', 'card_declined');
+    const results = await env.outcomes([
+      env.run('dunning worker pays in_1', () => w.invoicing.pay('in_1')),
+      env.run('customer pays in_1', () => w.invoicing2.pay('in_1')),
+    ]);
+    const recorded = summary(w.invoices.peek('in_1'));
+    const answered = results.filter((r) => r.status === 'fulfilled').map((r) => summary((r as PromiseFulfilledResult<Invoice>).value));
+    const made = { charges: w.gateway.charges.length, declines: w.gateway.declined.length, attempts: recorded?.attempt_count };
+    // At once, they share attempt 1; one after the other, the second is attempt 2 and charges the card.
+    const together = made.charges === 0 && made.declines === 1 && made.attempts === 1;
+    const inTurn = made.charges === 1 && made.declines === 1 && made.attempts === 2 && recorded?.status === 'paid';
+    expectThat(together || inTurn, 'two simultaneous payments of one invoice were sent as two different attempts', { expected: 'one declined attempt, or a declined attempt then a paid one', actual: made });
+    const same = (a: unknown) => JSON.stringify(a) === JSON.stringify(recorded);
+    expectThat(together ? answered.every(same) : answered.some(same), 'a payment that lost to a simultaneous one answered with an invoice that was never recorded', { expected: recorded, actual: answered });
+  });
+});
+
 bug('attempt-key-per-call', 'the next attempt after a decline is a new charge, so a card that was fixed gets charged', async () => {
   const w = world(undefined, { invoices: [openInvoice('in_1')] });
   w.gateway.decline('cus_a', 'card_declined');
@@ -177,4 +197,53 @@ bug('timeout-counted-as-decline', 'a renewal whose payment gets no answer leaves
   const invoice = w.invoices.values()[0];
   expectSame(invoice && { status: invoice.status, number: invoice.number }, { status: 'open', number: 'INV-0001' }, 'the renewal invoice was not left open after the payment timed out');
   expectSame(await w.billing.renew('sub_a'), null, 'the period was billed again after its payment timed out');
+});
+
+guard('the dunning worker leaves alone an invoice with no retry planned, and one not yet due', async () => {
+  const w = world(undefined, { invoices: [openInvoice('in_fresh'), openInvoice('in_later', { number: 'INV-0002', attempt_count: 1, next_payment_attempt: utc(2026, 4, 10, 6) + 1 })] });
+  const fresh = await w.invoicing.retryIfDue('in_fresh');
+  const later = await w.invoicing.retryIfDue('in_later');
+  expectSame(
+    { fresh: summary(fresh), later: summary(later), sent: w.gateway.received.length },
+    { fresh: summary(openInvoice('in_fresh')), later: { status: 'open', attempt_count: 1, next_payment_attempt: utc(2026, 4, 10, 6) + 1, charge: null }, sent: 0 },
+    'the dunning worker charged an invoice that had no retry planned, or one not yet due',
+  );
+});
+
+guard('a failed payment of an uncollectible invoice leaves it uncollectible, with no retry planned', async () => {
+  const w = world(undefined, { invoices: [openInvoice('in_1', { status: 'uncollectible', attempt_count: 1 })] });
+  w.gateway.decline('cus_a');
+  const declined = await w.invoicing.pay('in_1');
+  expectSame(summary(declined), { status: 'uncollectible', attempt_count: 2, next_payment_attempt: null, charge: null }, 'a declined payment of an uncollectible invoice reopened it or planned a retry');
+});
+
+guard('two workers finalizing one draft at once: one finalizes it, the other is refused', async () => {
+  await explore({}, async (env) => {
+    const w = world(env, { invoices: [draftInvoice('in_1')] });
+    const results = await env.outcomes([
+      env.run('worker 1 finalizes in_1', () => w.invoicing.finalize('in_1')),
+      env.run('worker 2 finalizes in_1', () => w.invoicing2.finalize('in_1')),
+    ]);
+    const answers = results.map((r) => (r.status === 'fulfilled' ? 'open' : errorCode(r.reason))).sort();
+    expectThat(
+      answers[1] === 'open' && (answers[0] === 'invoice_not_draft' || answers[0] === 'lock_timeout') && w.invoices.peek('in_1')?.status === 'open',
+      'two simultaneous finalizations of one draft did not end with exactly one of them finalizing it',
+      { expected: ['invoice_not_draft or lock_timeout', 'open'], actual: answers },
+    );
+  });
+});
+
+guard('voiding and writing off one invoice at the same moment: exactly one of them applies', async () => {
+  await explore({}, async (env) => {
+    const w = world(env, { invoices: [openInvoice('in_1')] });
+    const results = await env.outcomes([
+      env.run('support voids in_1', () => w.invoicing.void('in_1')),
+      env.run('worker writes off in_1', () => w.invoicing2.markUncollectible('in_1')),
+    ]);
+    const applied = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<Invoice>).value.status);
+    const status = w.invoices.peek('in_1')?.status;
+    // Written off first, an invoice can still be voided: then both apply, in that order.
+    const ok = (applied.length === 1 && applied[0] === status) || (applied.length === 2 && status === 'void');
+    expectThat(ok, 'a void and a write-off of one invoice at the same moment both answered as applied, though only one was recorded', { expected: 'what each call answered is what was recorded', actual: { answered: applied, recorded: status } });
+  });
 });

@@ -1,4 +1,4 @@
-import { bug, guard, expectRejects, expectSame } from 'bugbash/harness';
+import { bug, guard, errorCode, expectRejects, expectSame, expectThat, explore } from 'bugbash/harness';
 import { DAY, HOUR, exactShare, iso, invoicesOf, subscription, utc, world } from './world';
 
 // Plan changes: the proration lines (day-level, rounded per line) and where they are billed.
@@ -63,6 +63,11 @@ guard('the proration lines go on the next renewal invoice, before the new plan p
     { lines: [[-2000, true, '2026-04-20', '2026-05-10'], [6000, true, '2026-04-20', '2026-05-10'], [9000, false, '2026-05-10', '2026-06-10']], amount_due: 13_000 },
     'the invoice after an upgrade does not hold the credit, the remaining-time charge and the new plan price',
   );
+  expectSame(
+    invoice?.lines.map((l) => l.description),
+    ['Unused time on basic from 2026-04-20', 'Remaining time on pro from 2026-04-20', 'pro from 2026-05-10 to 2026-06-10'],
+    'the lines of the invoice after an upgrade are not described as the brief says',
+  );
   expectSame(w.subscriptions.peek('sub_a')!.pending_items, [], 'the proration lines stayed pending after they were invoiced');
 });
 
@@ -87,4 +92,20 @@ guard('a plan in another currency, an unknown plan, and a change when the renewa
   w.clock.set(utc(2026, 5, 10));
   await expectRejects(() => w.billing.changePlan('sub_a', 'pro'), 'renewal_due', 'a change at the instant the period ended was not refused with renewal_due');
   expectSame(w.subscriptions.peek('sub_a'), before, 'a refused change modified the subscription');
+});
+
+guard('two plan changes of one subscription at the same moment: one applies, the other is refused with lock_timeout', async () => {
+  await explore({}, async (env) => {
+    const w = world(env, { now: utc(2026, 4, 20), subscriptions: [subscription('sub_a', APRIL)] });
+    const results = await env.outcomes([
+      env.run('portal changes sub_a to pro', () => w.billing.changePlan('sub_a', 'pro')),
+      env.run('portal changes sub_a to team', () => w.billing2.changePlan('sub_a', 'team')),
+    ]);
+    const sub = w.subscriptions.peek('sub_a')!;
+    const applied = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<{ plan: string }>).value.plan);
+    const refused = results.filter((r) => r.status === 'rejected').map((r) => errorCode((r as PromiseRejectedResult).reason));
+    const sequential = applied.length === 2 && sub.pending_items.length === 4 && applied.includes(sub.plan);
+    const oneWins = applied.length === 1 && refused[0] === 'lock_timeout' && sub.plan === applied[0] && sub.pending_items.length === 2;
+    expectThat(sequential || oneWins, 'two simultaneous plan changes did not end with one applied (and its two lines) and the other refused', { expected: 'one change applied, the other lock_timeout', actual: { applied, refused, plan: sub.plan, lines: sub.pending_items.length } });
+  });
 });

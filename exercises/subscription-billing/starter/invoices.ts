@@ -47,8 +47,8 @@ export class Invoices {
   /** The dunning worker: retries an invoice whose next attempt is due, else returns it unchanged. */
   async retryIfDue(invoiceId: string): Promise<Invoice> {
     const invoice = await this.load(invoiceId);
-    if (invoice.status !== 'open' || invoice.next_payment_attempt === null) return invoice;
-    if (invoice.next_payment_attempt > this.clock.now()) return invoice;
+    // Every status but open clears next_payment_attempt, so only open invoices are ever due.
+    if (invoice.next_payment_attempt === null || invoice.next_payment_attempt > this.clock.now()) return invoice;
     return this.pay(invoiceId);
   }
 
