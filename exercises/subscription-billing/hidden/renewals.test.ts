@@ -128,6 +128,5 @@ bug('renewal-billed-twice', 'a third worker arriving while two others renew stil
       env.run('worker 1 renews sub_a again', () => w.billing.renew('sub_a')),
     ]);
     expectSame(invoicesOf(w, 'sub_a').length, 1, 'three renewals of one subscription at the same moment billed the period more than once');
-  });
-});
+  });}, { timeout: 20_000 });
 
