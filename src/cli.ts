@@ -157,6 +157,7 @@ Examples:
     .option('-v, --verbose', 'list every fixture and how each race test was explored')
     .option('--watch', 're-validate whenever a file of the exercise or its reference is saved')
     .option('--mutate', 'also run the mutation gate: the hidden tests must kill the share of mutants of the reference that exercise.json asks (default 90 %)')
+    .option('--quick', 'the inner loop: skip the re-runs of the reference alone (flakes, perturbation, shuffled, each test alone); writes no stamp')
     .addHelpText('after', '\nExamples:\n  $ bugbash author validate --all --sets ./my-set\n  $ bugbash author validate refund-queue --sets ./my-set --mutate\n  $ bugbash author validate refund-queue --sets ./my-set --watch --runs 1')
     .action((ids: string[], options) => run(async (context) => (await import('./commands/author.js')).authorValidateCommand(context, ids, options)));
   author

@@ -27,6 +27,12 @@ export interface ValidateOptions {
   leakWords?: string[];
   /** Also run the mutation gate (`--mutate`): mutants of the reference the hidden tests must kill. */
   mutate?: boolean;
+  /**
+   * The authoring inner loop (`--quick`): everything up to the isolation matrix, fixtures and
+   * pooled draws, without the reference-only re-runs (flakes, perturbation, shuffled and
+   * alone). Incomplete, so it never writes the stamp.
+   */
+  quick?: boolean;
   onStep?: (step: string) => void;
 }
 
@@ -89,7 +95,7 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
     report.ok = report.errors.length === 0;
     // Only a complete validation lets an external set be served. The bundled set is stamped
     // too: npm test refuses a bundled exercise edited since its last validation with --mutate.
-    if (report.ok && loaded && report.referenceRuns > 0) markValidated(loaded, report.mutation && stampedMutation(report.mutation));
+    if (report.ok && loaded && report.referenceRuns > 0 && !options.quick) markValidated(loaded, report.mutation && stampedMutation(report.mutation));
     report.durationMs = Date.now() - startedAt;
     return report;
   };
@@ -217,6 +223,12 @@ export async function validateExercise(set: ExerciseSet, id: string, options: Va
   if (exercise.manifest.visibleTests) {
     step('visible tests: they pass on the reference, and on the served code only the entry bug\'s fail');
     report.errors.push(...(await visibleTestProblems(exercise, hunks)));
+  }
+
+  if (options.quick) {
+    step('quick: the reference-only re-runs (flakes, perturbation, shuffled and alone) are left out, and no stamp is written');
+    report.referenceRuns = 1;
+    return finish();
   }
 
   const runs = options.runs ?? 5;

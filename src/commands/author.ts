@@ -7,7 +7,7 @@ import { style } from '../report/style.js';
 import { renderValidation } from '../report/validation.js';
 import type { CommandContext } from './context.js';
 
-type ValidateCommandOptions = { all?: boolean; runs?: number; budget?: number; json?: boolean; verbose?: boolean; watch?: boolean; mutate?: boolean };
+type ValidateCommandOptions = { all?: boolean; runs?: number; budget?: number; json?: boolean; verbose?: boolean; watch?: boolean; mutate?: boolean; quick?: boolean };
 
 export async function authorValidateCommand(context: CommandContext, ids: string[], options: ValidateCommandOptions): Promise<number> {
   if (options.watch) return authorValidateWatch(context, ids, options);
@@ -29,6 +29,7 @@ export async function authorValidateCommand(context: CommandContext, ids: string
       runs: options.runs,
       budgetSeconds: options.budget,
       mutate: options.mutate,
+      quick: options.quick,
       onStep: options.json ? undefined : (step) => process.stderr.write(style.dim(`  ${step}\n`)),
     });
     reports.push(report);
@@ -104,7 +105,7 @@ async function authorValidateWatch(context: CommandContext, ids: string[], optio
     if (changed.length > 0) context.print(style.dim(`\nchanged: ${[...new Set(changed.map((file) => path.relative(process.cwd(), file)))].join(', ')}`));
     const reports = [];
     for (const target of affected) {
-      const report = await validateExercise(target.set, target.id, { runs: options.runs, budgetSeconds: options.budget, mutate: options.mutate, onStep: options.json ? undefined : (step) => process.stderr.write(style.dim(`  ${step}\n`)) });
+      const report = await validateExercise(target.set, target.id, { runs: options.runs, budgetSeconds: options.budget, mutate: options.mutate, quick: options.quick, onStep: options.json ? undefined : (step) => process.stderr.write(style.dim(`  ${step}\n`)) });
       reports.push(report);
       context.print(options.json ? JSON.stringify(report) : renderValidation(report, options.verbose));
     }

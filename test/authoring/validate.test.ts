@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scaffoldExercise } from '../../src/authoring/scaffold.js';
@@ -32,8 +32,9 @@ function replaceIn(file: string, from: string, to: string): void {
   writeFileSync(file, text.replace(from, to));
 }
 
-async function errorsOf(root: string): Promise<string[]> {
-  const report = await validateExercise({ root, bundled: false }, 'tiny-wallet', { runs: 1 });
+/** The errors of a validation; `quick` where the problem shows before the reference-only re-runs. */
+async function errorsOf(root: string, options: { full?: boolean } = {}): Promise<string[]> {
+  const report = await validateExercise({ root, bundled: false }, 'tiny-wallet', { runs: 1, quick: !options.full });
   return report.errors;
 }
 
@@ -239,7 +240,7 @@ describe('author validate: each unsound set gets an error naming the problem', (
         ].join('\n'),
       ),
     );
-    expect(await errorsOf(root)).toEqual([
+    expect(await errorsOf(root, { full: true })).toEqual([
       expect.stringMatching(/^the test guard "every step ran before this one" passes on the reference in file order but fails when the tests of its file run in another order \(.*\): it relies on state left by another test/),
     ]);
   });
@@ -258,6 +259,15 @@ describe('author validate: each unsound set gets an error naming the problem', (
     const root = brokenSet((f) => replaceIn(f(HIDDEN), "expectSame(await wallet.withdraw('w1', 30), 70,", "expectSame(await wallet.withdraw('w1', 30), 71,"));
     const report = await validateExercise({ root, bundled: false }, 'tiny-wallet', { runs: 3 });
     expect(report.errors).toEqual([expect.stringMatching(/^the reference fails its own hidden tests: guard "a withdrawal within the balance succeeds": /)]);
+  });
+
+  it('--quick proves the matrix and fixtures but leaves out the re-runs of the reference, and writes no stamp', async () => {
+    const root = brokenSet((file) => rmSync(file('exercises/tiny-wallet/validated.json')));
+    const report = await validateExercise({ root, bundled: false }, 'tiny-wallet', { runs: 5, quick: true });
+    expect(report.ok).toBe(true);
+    expect(report.matrix.length).toBeGreaterThan(0);
+    expect(existsSync(path.join(root, 'exercises/tiny-wallet/validated.json'))).toBe(false);
+    expect(loadCatalog({ sets: [root], withoutBundled: true }).broken.map((broken) => broken.id)).toEqual(['tiny-wallet']);
   });
 
   it('the validation stamp lives in the set: a copy is served without validating again, NOTES.md edits are ignored, any other edit is refused until revalidated', async () => {
