@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateExercise } from '../src/authoring/validate.js';
@@ -121,6 +121,16 @@ describe('bugbash test, through the built binary', () => {
     const result = bugbash(cwd, ['test', '--json'], { ...env, BUGBASH_VISIBLE_TIMEOUT_MS: '4000' });
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout).stopped).toMatch(/did not finish within 4 s/);
+  });
+
+  it('reset puts the visible tests back as served, after backing up the learner\'s edited copy', () => {
+    const original = readFileSync(served('test/wallet.test.ts'), 'utf8');
+    writeFileSync(served('test/wallet.test.ts'), `${original}\n// my own test\n`);
+    expect(bugbash(cwd, ['reset', 'tiny-wallet', '--yes'], env).code).toBe(0);
+    expect(readFileSync(served('test/wallet.test.ts'), 'utf8')).toBe(original);
+    const backups = readdirSync(path.join(cwd, 'bugbash', '.bugbash', 'backups'));
+    expect(backups).toHaveLength(1);
+    expect(readFileSync(path.join(cwd, 'bugbash', '.bugbash', 'backups', backups[0]!, 'test', 'wallet.test.ts'), 'utf8')).toContain('// my own test');
   });
 
   it('is a usage error for an exercise without visible tests', () => {
