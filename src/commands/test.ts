@@ -23,7 +23,7 @@ export async function testCommand(context: CommandContext, id: string | undefine
   process.once('SIGINT', onInterrupt);
   let run;
   try {
-    if (!options.json) context.print(style.dim(`Running the tests of ${path.relative(process.cwd(), dir) || dir} (${exercise.manifest.visibleTests!.files.join(', ')})…`));
+    if (!options.json) context.print(style.dim(`Running the tests of ${path.relative(process.cwd(), dir) || dir} (${exercise.manifest.visibleTests!.files.filter((file) => file.endsWith('.test.ts')).join(', ')})…`));
     run = await runVisibleTests(exercise, dir, { output: options.json ? 'capture' : 'inherit', filter: options.filter, signal: abort.signal });
   } finally {
     process.removeListener('SIGINT', onInterrupt);
@@ -46,7 +46,7 @@ export async function testCommand(context: CommandContext, id: string | undefine
   context.print(
     run.ok
       ? style.ok(`All ${passed.length} visible tests pass.`) + style.dim(` They are the library's own tests, not the grading: \`bugbash check ${exercise.id}\` runs the hidden ones.`)
-      : `${failed.length} of ${run.tests.length} visible tests fail. ` + style.dim(`\`bugbash check ${exercise.id}\` grades your fix bug by bug.`),
+      : `${failed.length} of ${passed.length + failed.length} visible tests fail. ` + style.dim(`\`bugbash check ${exercise.id}\` grades your fix bug by bug.`),
   );
   return run.ok ? 0 : 1;
 }
