@@ -1,3 +1,4 @@
+import { hasVisibleTests } from '../grading/visible.js';
 import { choose } from '../prompts.js';
 import { style } from '../report/style.js';
 import type { CommandContext } from './context.js';
@@ -19,7 +20,8 @@ async function chooseAndRun(context: CommandContext): Promise<number | 'back to 
   const rows = exerciseRows(context);
   const current = context.workspace.progress.data.current;
   const round = current ? context.workspace.progress.exercise(current)?.round : undefined;
-  const hasOwnTests = current ? (context.catalog.exercises.find((exercise) => exercise.id === current)?.manifest.visibleTests?.files.length ?? 0) > 0 : false;
+  const currentExercise = current ? context.catalog.exercises.find((exercise) => exercise.id === current) : undefined;
+  const hasOwnTests = currentExercise ? hasVisibleTests(currentExercise) : false;
   const action = await choose<Action>('What would you like to do?', [
     ...(current ? [{ name: `Check ${current}`, value: 'check' as const, description: 'run the hidden tests against your files' }] : []),
     { name: 'Start an exercise', value: 'start', description: 'serve a buggy payment service into your workspace' },

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { hasVisibleTests, runVisibleTests } from '../grading/visible.js';
+import { hasVisibleTests, runVisibleTests, visibleTestSuites } from '../grading/visible.js';
 import { style } from '../report/style.js';
 import type { CommandContext } from './context.js';
 
@@ -23,7 +23,7 @@ export async function testCommand(context: CommandContext, id: string | undefine
   process.once('SIGINT', onInterrupt);
   let run;
   try {
-    if (!options.json) context.print(style.dim(`Running the tests of ${path.relative(process.cwd(), dir) || dir} (${exercise.manifest.visibleTests!.files.filter((file) => file.endsWith('.test.ts')).join(', ')})…`));
+    if (!options.json) context.print(style.dim(`Running the tests of ${path.relative(process.cwd(), dir) || dir} (${visibleTestSuites(exercise).join(', ')})…`));
     run = await runVisibleTests(exercise, dir, { output: options.json ? 'capture' : 'inherit', filter: options.filter, signal: abort.signal });
   } finally {
     process.removeListener('SIGINT', onInterrupt);

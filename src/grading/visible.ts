@@ -46,7 +46,12 @@ export interface VisibleRunOptions {
 }
 
 export function hasVisibleTests(exercise: Exercise): boolean {
-  return (exercise.manifest.visibleTests?.files.length ?? 0) > 0;
+  return visibleTestSuites(exercise).length > 0;
+}
+
+/** The visible files vitest runs: the `*.test.ts` ones (the others are helpers they import). */
+export function visibleTestSuites(exercise: Exercise): string[] {
+  return (exercise.manifest.visibleTests?.files ?? []).filter((file) => file.endsWith('.test.ts'));
 }
 
 /** The visible test files as served: verbatim from starter/ (they carry no bugs). */
@@ -73,8 +78,7 @@ interface JsonReport {
 
 /** Runs the exercise's visible tests against the files in `dir` (the learner's folder, or a materialised implementation). */
 export async function runVisibleTests(exercise: Exercise, dir: string, options: VisibleRunOptions = {}): Promise<VisibleRun> {
-  // Helpers served with the tests (a fake transport, say) are imported by them, not run.
-  const files = (exercise.manifest.visibleTests?.files ?? []).filter((file) => file.endsWith('.test.ts'));
+  const files = visibleTestSuites(exercise);
   mkdirSync(cacheRoot(), { recursive: true });
   const scratch = mkdtempSync(path.join(cacheRoot(), 'visible-'));
   try {
